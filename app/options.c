@@ -1,0 +1,237 @@
+/* Command-line parsing and validation. Every bad value is named in a
+ * one-line message with the option it came from. */
+#include "app/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/xalloc.h"
+
+enum {
+    OPT_EVENTS = 256,
+    OPT_FPS,
+    OPT_SIZE,
+    OPT_SPEED,
+    OPT_DURATION,
+    OPT_CRF,
+    OPT_PRESET,
+    OPT_MAX_HOSTS,
+    OPT_STOP_AT_END,
+    OPT_VERSION,
+};
+
+void options_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: flowswarm [options] [-r FILE]... [expression]\n"
+        "Network traffic as a swarm: hosts gather around the services they use.\n"
+        "\n"
+        "  -r FILE            read a pcap or pcapng capture; '-' reads stdin;\n"
+        "                     several -r merge by time\n"
+        "  -o FILE            render to a video file with no window (.mp4, .mkv,\n"
+        "                     .mov: H.264; .webm: VP9)\n"
+        "  --events           print the decoded events as TSV and exit:\n"
+        "                     time src dst proto sport dport packets octets tcpflags\n"
+        "  expression         a BPF filter, as in tcpdump (e.g. 'not port 22')\n"
+        "\n"
+        "Time:\n"
+        "  --speed X          capture seconds shown per second (default: fit the\n"
+        "                     capture into --duration)\n"
+        "  --duration SECS    length of the replay when fitting (default 60)\n"
+        "  --stop-at-end      close the window when the capture ends\n"
+        "\n"
+        "Video:\n"
+        "  --size WxH         frame size (default 1280x720)\n"
+        "  --fps N            frames per second (default 30)\n"
+        "  --crf N            quality, lower is better (H.264 default 20)\n"
+        "  --preset NAME      x264 preset (default veryfast)\n"
+        "\n"
+        "Swarm:\n"
+        "  --max-hosts N      hosts shown at once (default 100000)\n"
+        "\n"
+        "  -q, --quiet        no progress output\n"
+        "  -h, --help         this help\n"
+        "      --version      print the version\n"
+        "\n"
+        "In the window: Esc or q quits, space pauses, + and - change the speed.\n"
+        "With no arguments, flowswarm plays its bundled sample capture.\n");
+}
+
+static bool parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_size(const char *s, int *w, int *h)
+{
+    long a, b;
+    char *x = strchr(s, 'x');
+    if (!x)
+        return false;
+    char wbuf[16];
+    size_t n = (size_t)(x - s);
+    if (n == 0 || n >= sizeof(wbuf))
+        return false;
+    memcpy(wbuf, s, n);
+    wbuf[n] = 0;
+    if (!parse_int(wbuf, 16, 7680, &a) || !parse_int(x + 1, 16, 4320, &b))
+        return false;
+    *w = (int)a;
+    *h = (int)b;
+    return true;
+}
+
+enum options_result options_parse(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->width = 1280;
+    o->height = 720;
+    o->fps = 30;
+    o->duration = 60;
+    static const struct option longs[] = {
+        {"events", no_argument, NULL, OPT_EVENTS},
+        {"fps", required_argument, NULL, OPT_FPS},
+        {"size", required_argument, NULL, OPT_SIZE},
+        {"speed", required_argument, NULL, OPT_SPEED},
+        {"duration", required_argument, NULL, OPT_DURATION},
+        {"crf", required_argument, NULL, OPT_CRF},
+        {"preset", required_argument, NULL, OPT_PRESET},
+        {"max-hosts", required_argument, NULL, OPT_MAX_HOSTS},
+        {"stop-at-end", no_argument, NULL, OPT_STOP_AT_END},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    optind = 1;
+    int c;
+    long iv;
+    while ((c = getopt_long(argc, argv, ":r:o:qh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof(*o->inputs));
+            o->inputs[o->ninputs++] = optarg;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'h':
+            options_usage(stdout);
+            return OPTIONS_EXIT_OK;
+        case OPT_VERSION:
+            printf("flowswarm %s\n", FLOWSWARM_VERSION);
+            return OPTIONS_EXIT_OK;
+        case OPT_EVENTS:
+            o->events = true;
+            break;
+        case OPT_STOP_AT_END:
+            o->stop_at_end = true;
+            break;
+        case OPT_FPS:
+            if (!parse_int(optarg, 1, 240, &iv)) {
+                fprintf(stderr, "flowswarm: --fps %s: expected a whole number from 1 to 240\n",
+                        optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            o->fps = (int)iv;
+            break;
+        case OPT_SIZE:
+            if (!parse_size(optarg, &o->width, &o->height) || o->width % 2 ||
+                o->height % 2) {
+                fprintf(stderr,
+                        "flowswarm: --size %s: expected WxH with even sides, from 16x16 "
+                        "to 7680x4320\n", optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            break;
+        case OPT_SPEED:
+            if (!parse_double(optarg, 1e-6, 1e9, &o->speed)) {
+                fprintf(stderr, "flowswarm: --speed %s: expected a positive number\n",
+                        optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            break;
+        case OPT_DURATION:
+            if (!parse_double(optarg, 0.1, 1e7, &o->duration)) {
+                fprintf(stderr,
+                        "flowswarm: --duration %s: expected seconds, at least 0.1\n",
+                        optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            break;
+        case OPT_CRF:
+            if (!parse_int(optarg, 0, 63, &iv)) {
+                fprintf(stderr, "flowswarm: --crf %s: expected 0 to 63\n", optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            o->crf = (int)iv;
+            break;
+        case OPT_PRESET:
+            o->preset = optarg;
+            break;
+        case OPT_MAX_HOSTS:
+            if (!parse_int(optarg, 1, 10000000, &iv)) {
+                fprintf(stderr, "flowswarm: --max-hosts %s: expected 1 to 10000000\n",
+                        optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            o->max_hosts = (unsigned)iv;
+            break;
+        case ':':
+            fprintf(stderr, "flowswarm: %s needs a value (see --help)\n",
+                    argv[optind - 1]);
+            return OPTIONS_EXIT_USAGE;
+        default:
+            if (optopt)
+                fprintf(stderr, "flowswarm: unknown option -%c (see --help)\n", optopt);
+            else
+                fprintf(stderr, "flowswarm: unknown option %s (see --help)\n",
+                        argv[optind - 1]);
+            return OPTIONS_EXIT_USAGE;
+        }
+    }
+    /* What is left is a filter expression, as tcpdump takes it. */
+    size_t len = 0;
+    for (int i = optind; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    if (len) {
+        o->filter = xcalloc(len, 1);
+        for (int i = optind; i < argc; i++) {
+            if (i > optind)
+                strcat(o->filter, " ");
+            strcat(o->filter, argv[i]);
+        }
+    }
+    return OPTIONS_RUN;
+}
+
+void options_free(struct options *o)
+{
+    free(o->inputs);
+    free(o->filter);
+    memset(o, 0, sizeof(*o));
+}

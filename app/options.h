@@ -1,0 +1,34 @@
+/* The command line: tcpdump's -r/-i/expression habits, gource's video
+ * options. */
+#ifndef FLOWSWARM_OPTIONS_H
+#define FLOWSWARM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct options {
+    const char **inputs; /* -r, in order; owned by the struct */
+    size_t ninputs;
+    const char *output;  /* -o */
+    char *filter;        /* trailing BPF expression, joined; owned */
+    bool events;         /* --events */
+    bool quiet;          /* -q */
+    bool stop_at_end;    /* --stop-at-end */
+    int width, height, fps;
+    double speed;        /* capture seconds per second shown; 0: fit */
+    double duration;     /* seconds of video to fit the capture into */
+    int crf;
+    const char *preset;
+    unsigned max_hosts;
+};
+
+enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
+
+/* Parses argv into o (defaults filled in). Help and version are printed
+ * here; errors print one line to stderr. */
+enum options_result options_parse(int argc, char **argv, struct options *o);
+void options_free(struct options *o);
+void options_usage(FILE *f);
+
+#endif

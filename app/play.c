@@ -1,0 +1,415 @@
+/* The main loop. Export runs on capture time: frame i shows the clock at
+ * first + i * speed / fps and the simulation steps 1/fps, so the same
+ * input and options give the same frames. The window runs on wall time. */
+#include "app/play.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ingest/ingest.h"
+#include "ingest/xalloc.h"
+#include "renderer/context.h"
+#include "renderer/encoder.h"
+#include "renderer/readback.h"
+#include "renderer/render.h"
+#include "swarm/swarm.h"
+
+enum { FEED = 4096, RATE_WINDOW = 256 };
+
+/* The one global: set by the signal handler, read by the loop. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Events popped from the ring but not yet due. */
+struct feed {
+    struct event buf[FEED];
+    size_t n, pos;
+    bool ended; /* the input is exhausted */
+};
+
+/* Applies every event with a time at or before clock. With block, waits
+ * for the reader so that nothing due is missed (export); without, takes
+ * what has arrived (window). */
+static void feed_until(struct feed *f, struct ingest *in, struct swarm *s, int64_t clock,
+                       bool block)
+{
+    for (;;) {
+        while (f->pos < f->n) {
+            if (f->buf[f->pos].time_ns > clock)
+                return;
+            swarm_add_event(s, &f->buf[f->pos++]);
+        }
+        if (f->ended)
+            return;
+        f->n = ingest_pop(in, f->buf, FEED, block);
+        f->pos = 0;
+        if (f->n == 0) {
+            if (block || ingest_finished(in))
+                f->ended = true;
+            return;
+        }
+    }
+}
+
+/* Capture-time rates over the last second of animation. */
+struct rates {
+    int64_t clock[RATE_WINDOW];
+    uint64_t events[RATE_WINDOW], octets[RATE_WINDOW];
+    unsigned n, head, span;
+};
+
+static void rates_update(struct rates *r, const struct swarm *s, int64_t clock,
+                         struct render_hud *hud)
+{
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    unsigned i = r->head;
+    r->clock[i] = clock;
+    r->events[i] = st.events;
+    r->octets[i] = st.octets;
+    r->head = (r->head + 1) % r->span;
+    if (r->n < r->span)
+        r->n++;
+    unsigned oldest = (i + r->span + 1 - r->n) % r->span;
+    double dt = (double)(clock - r->clock[oldest]) / 1e9;
+    if (dt > 0) {
+        hud->events_per_s = (double)(st.events - r->events[oldest]) / dt;
+        hud->octets_per_s = (double)(st.octets - r->octets[oldest]) / dt;
+    }
+}
+
+static void fmt_hms(double secs, char *buf, size_t len)
+{
+    long s = secs < 0 ? 0 : (long)secs;
+    snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Progress on stderr: a bar on a terminal, a line every 5 s otherwise. */
+struct progress {
+    bool tty, quiet;
+    double start, last;
+};
+
+static void progress_show(struct progress *p, int64_t frame, int64_t total, bool final)
+{
+    if (p->quiet)
+        return;
+    double t = now_s();
+    if (!final && t - p->last < (p->tty ? 0.25 : 5.0))
+        return;
+    p->last = t;
+    double fps = (double)frame / fmax(t - p->start, 1e-6);
+    char eta[32] = "?";
+    if (total > 0 && fps > 0)
+        fmt_hms((double)(total - frame) / fps, eta, sizeof(eta));
+    if (p->tty) {
+        int width = 30, done = total > 0 ? (int)(width * frame / total) : 0;
+        char bar[64];
+        for (int i = 0; i < width; i++)
+            bar[i] = i < done ? '#' : '.';
+        bar[width] = 0;
+        fprintf(stderr, "\r[%s] %" PRId64 "/%" PRId64 " frames  %.0f fps  ETA %s  ", bar,
+                frame, total, fps, eta);
+        if (final)
+            fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "flowswarm: %" PRId64 "/%" PRId64 " frames, %.0f fps, ETA %s\n",
+                frame, total, fps, eta);
+    }
+}
+
+static struct swarm *make_swarm(const struct options *o)
+{
+    return swarm_create(&(struct swarm_opts){.max_hosts = o->max_hosts});
+}
+
+static void report_input(struct ingest *in, bool quiet)
+{
+    struct ingest_stats st;
+    ingest_stats(in, &st);
+    if (quiet)
+        return;
+    if (st.short_ || st.malformed)
+        fprintf(stderr,
+                "flowswarm: %" PRIu64 " of %" PRIu64 " packets skipped: %" PRIu64
+                " cut short, %" PRIu64 " malformed\n",
+                st.short_ + st.malformed, st.records, st.short_, st.malformed);
+    if (st.clamped)
+        fprintf(stderr, "flowswarm: %" PRIu64 " events arrived out of time order beyond "
+                "the reorder window; their times were raised\n", st.clamped);
+}
+
+static int run_export(const struct options *o, struct ingest *in, int64_t first,
+                      int64_t last, bool range_known)
+{
+    char err[512];
+    int status = 1;
+    struct glctx *ctx = NULL;
+    struct render *rnd = NULL;
+    struct readback *rb = NULL;
+    struct encoder *enc = NULL;
+    struct swarm *sw = NULL;
+    struct feed *feed = xcalloc(1, sizeof(*feed));
+    struct rates *rates = xcalloc(1, sizeof(*rates));
+
+    enc = encoder_create(&(struct encoder_opts){.path = o->output, .width = o->width,
+                                                .height = o->height, .fps = o->fps,
+                                                .crf = o->crf, .preset = o->preset},
+                         err, sizeof(err));
+    if (!enc)
+        goto fail;
+    ctx = glctx_create(&(struct glctx_opts){.width = o->width, .height = o->height,
+                                            .headless = true},
+                       err, sizeof(err));
+    if (!ctx)
+        goto fail;
+    rnd = render_create(err, sizeof(err));
+    if (!rnd)
+        goto fail;
+    rb = readback_create(o->width, o->height, 3);
+    sw = make_swarm(o);
+
+    double speed = o->speed;
+    int64_t total = 0; /* frames; 0: until the input ends */
+    if (range_known) {
+        double span = (double)(last - first) / 1e9;
+        if (speed <= 0)
+            speed = span > 0 ? span / o->duration : 1.0;
+        total = (int64_t)ceil(span / speed * o->fps - 1e-9) + 1;
+        if (o->speed <= 0)
+            total = (int64_t)llround(o->duration * o->fps);
+    } else if (speed <= 0) {
+        speed = 1.0;
+    }
+    double step_ns = speed * 1e9 / o->fps;
+    float dt = 1.0f / (float)o->fps;
+    rates->span = (unsigned)(o->fps < RATE_WINDOW ? o->fps : RATE_WINDOW);
+
+    if (!o->quiet)
+        fprintf(stderr, "flowswarm: rendering %s%s at %dx%d, %d fps, speed x%.4g (%s)\n",
+                strcmp(o->output, "-") ? "to " : "", strcmp(o->output, "-") ? o->output
+                                                                            : "to stdout",
+                o->width, o->height, o->fps, speed, glctx_renderer_name());
+    double t0 = now_s();
+    struct progress prog = {.tty = isatty(2), .quiet = o->quiet, .start = t0, .last = t0};
+    struct render_hud hud = {.speed = speed};
+    int64_t frame = 0;
+    bool have_first = range_known;
+    for (; !interrupted && (total == 0 || frame < total); frame++) {
+        if (!have_first) { /* stdin: the clock starts at the first event */
+            feed_until(feed, in, sw, INT64_MIN, true);
+            if (feed->pos >= feed->n)
+                break;
+            first = feed->buf[feed->pos].time_ns;
+            have_first = true;
+        }
+        int64_t clock = first + (int64_t)llround((double)frame * step_ns);
+        feed_until(feed, in, sw, clock, true);
+        if (total == 0 && feed->ended && feed->pos >= feed->n && frame > 0)
+            break;
+        swarm_step(sw, dt);
+        hud.clock_ns = clock;
+        rates_update(rates, sw, clock, &hud);
+        int w, h;
+        glctx_begin_frame(ctx, &w, &h);
+        render_frame(rnd, sw, &hud, w, h, dt);
+        const uint8_t *px = readback_push(rb);
+        if (px && !encoder_write(enc, px))
+            break;
+        progress_show(&prog, frame + 1, total, false);
+    }
+    for (const uint8_t *px; (px = readback_drain(rb));)
+        if (!encoder_write(enc, px))
+            break;
+    bool ok = encoder_finish(enc);
+    progress_show(&prog, frame, total ? total : frame, true);
+    if (!ok) {
+        snprintf(err, sizeof(err), "%s: %s", o->output, encoder_error(enc));
+        goto fail;
+    }
+    report_input(in, o->quiet);
+    if (!o->quiet)
+        fprintf(stderr, "flowswarm: wrote %" PRId64 " frames to %s%s\n",
+                encoder_frames(enc), strcmp(o->output, "-") ? o->output : "stdout",
+                interrupted ? " (interrupted; the file is complete up to there)" : "");
+    status = interrupted ? 130 : 0;
+    goto done;
+fail:
+    fprintf(stderr, "flowswarm: %s\n", err);
+done:
+    encoder_destroy(enc);
+    readback_destroy(rb);
+    render_destroy(rnd);
+    glctx_destroy(ctx);
+    swarm_destroy(sw);
+    free(feed);
+    free(rates);
+    return status;
+}
+
+static int run_window(const struct options *o, struct ingest *in, int64_t first,
+                      int64_t last, bool range_known)
+{
+    char err[512];
+    int status = 1;
+    struct render *rnd = NULL;
+    struct swarm *sw = NULL;
+    struct feed *feed = xcalloc(1, sizeof(*feed));
+    struct rates *rates = xcalloc(1, sizeof(*rates));
+    struct glctx *ctx = glctx_create(&(struct glctx_opts){.width = o->width,
+                                                          .height = o->height,
+                                                          .title = "flowswarm"},
+                                     err, sizeof(err));
+    if (!ctx)
+        goto fail;
+    rnd = render_create(err, sizeof(err));
+    if (!rnd)
+        goto fail;
+    sw = make_swarm(o);
+    double speed = o->speed;
+    if (speed <= 0)
+        speed = range_known && last > first ? (double)(last - first) / 1e9 / o->duration
+                                            : 1.0;
+    rates->span = 60;
+    struct render_hud hud = {.speed = speed};
+    bool have_first = range_known;
+    double clock = (double)first, t_prev = now_s();
+    for (;;) {
+        double t = now_s();
+        float dt = (float)fmin(t - t_prev, 0.1);
+        t_prev = t;
+        if (!have_first) {
+            feed_until(feed, in, sw, INT64_MIN, false);
+            if (feed->pos < feed->n) {
+                clock = (double)feed->buf[feed->pos].time_ns;
+                have_first = true;
+            }
+        }
+        if (!hud.paused && have_first) {
+            clock += hud.speed * 1e9 * dt;
+            feed_until(feed, in, sw, (int64_t)clock, false);
+            swarm_step(sw, dt);
+        }
+        bool ended = feed->ended && feed->pos >= feed->n;
+        if (ended && o->stop_at_end)
+            break;
+        hud.clock_ns = (int64_t)clock;
+        rates_update(rates, sw, hud.clock_ns, &hud);
+        int w, h;
+        glctx_begin_frame(ctx, &w, &h);
+        render_frame(rnd, sw, &hud, w, h, dt);
+        struct glctx_input input;
+        glctx_end_frame(ctx, &input);
+        if (input.quit || interrupted)
+            break;
+        if (input.pause_toggle)
+            hud.paused = !hud.paused;
+        if (input.speed_steps)
+            hud.speed *= pow(2.0, input.speed_steps);
+    }
+    report_input(in, o->quiet);
+    status = 0;
+    goto done;
+fail:
+    fprintf(stderr, "flowswarm: %s\n", err);
+done:
+    render_destroy(rnd);
+    glctx_destroy(ctx);
+    swarm_destroy(sw);
+    free(feed);
+    free(rates);
+    return status;
+}
+
+int play_run(const struct options *o)
+{
+    char err[512];
+    struct ingest_opts io = {.paths = o->inputs, .npaths = o->ninputs,
+                             .filter = o->filter};
+    int64_t first = 0, last = 0;
+    bool range_known = true;
+    for (size_t i = 0; i < o->ninputs; i++)
+        if (strcmp(o->inputs[i], "-") == 0)
+            range_known = false;
+    if (range_known && !ingest_scan_range(&io, &first, &last, err, sizeof(err))) {
+        fprintf(stderr, "flowswarm: %s\n", err);
+        return 1;
+    }
+    struct ingest *in = ingest_create(&io, err, sizeof(err));
+    if (!in) {
+        fprintf(stderr, "flowswarm: %s\n", err);
+        return 1;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    ingest_start(in);
+    int status = o->output ? run_export(o, in, first, last, range_known)
+                           : run_window(o, in, first, last, range_known);
+    ingest_destroy(in);
+    return status;
+}
+
+int play_print_events(const struct options *o)
+{
+    char err[512];
+    struct ingest *in = ingest_create(&(struct ingest_opts){.paths = o->inputs,
+                                                           .npaths = o->ninputs,
+                                                           .filter = o->filter,
+                                                           .file_order = true},
+                                      err, sizeof(err));
+    if (!in) {
+        fprintf(stderr, "flowswarm: %s\n", err);
+        return 1;
+    }
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+    ingest_start(in);
+    struct event *evs = xcalloc(FEED, sizeof(*evs));
+    size_t n;
+    while ((n = ingest_pop(in, evs, FEED, true)) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            const struct event *e = &evs[i];
+            char s[48], d[48];
+            int64_t sec = e->time_ns / 1000000000, ns = e->time_ns % 1000000000;
+            if (ns < 0) {
+                ns += 1000000000;
+                sec--;
+            }
+            printf("%" PRId64 ".%06" PRId64 "\t%s\t%s\t%u\t%u\t%u\t%" PRIu32 "\t%" PRIu64
+                   "\t%02x\n",
+                   sec, ns / 1000, addr_format(&e->src, s, sizeof(s)),
+                   addr_format(&e->dst, d, sizeof(d)), e->proto, e->sport, e->dport,
+                   e->packets, e->octets, e->tcpflags);
+        }
+    }
+    free(evs);
+    int status = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "flowswarm: writing the events failed\n");
+        status = 1;
+    }
+    report_input(in, false);
+    ingest_destroy(in);
+    setvbuf(stdout, NULL, _IONBF, 0);
+    return status;
+}

@@ -1,0 +1,39 @@
+/* The plain record every source produces and every later stage consumes:
+ * one packet or one flow record. */
+#ifndef FLOWSWARM_EVENT_H
+#define FLOWSWARM_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* An IP address; IPv4 uses the first 4 bytes of b, the rest are zero. */
+struct addr {
+    uint8_t family; /* 4 or 6 */
+    uint8_t b[16];
+};
+
+struct event {
+    int64_t time_ns; /* capture time, ns since the Unix epoch (UTC) */
+    int64_t end_ns;  /* last packet of a flow; == time_ns for a packet */
+    uint64_t octets; /* IP-layer bytes, as NetFlow counts them */
+    uint32_t packets;
+    uint16_t sport, dport; /* 0 where the protocol has none; ICMP: type*256+code */
+    uint8_t proto;         /* IP protocol number */
+    uint8_t tcpflags;
+    struct addr src, dst;
+};
+
+/* Text form of an address (inet_ntop); buf needs 46 bytes. */
+const char *addr_format(const struct addr *a, char *buf, unsigned len);
+
+static inline bool addr_equal(const struct addr *a, const struct addr *b)
+{
+    if (a->family != b->family)
+        return false;
+    for (int i = 0; i < 16; i++)
+        if (a->b[i] != b->b[i])
+            return false;
+    return true;
+}
+
+#endif

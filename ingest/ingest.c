@@ -1,0 +1,203 @@
+/* The ingest thread: k-way merge of the sources by their next event time,
+ * then the reorder heap, then batches into the ring. A file replay waits
+ * when the ring is full. */
+#include "ingest/ingest.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest/ring.h"
+#include "ingest/source.h"
+#include "ingest/xalloc.h"
+
+enum { BATCH = 512 };
+
+struct input {
+    struct source *src;
+    struct event head; /* next event of this source, valid if live */
+    bool live;
+};
+
+struct ingest {
+    struct input *inputs;
+    size_t ninputs;
+    struct reorder *reorder; /* NULL in file order */
+    struct ring *ring;
+    pthread_t thread;
+    bool started;
+    uint64_t events;  /* written by the thread, read after it ends */
+    atomic_bool done; /* the thread has finished writing counters */
+};
+
+struct ingest *ingest_create(const struct ingest_opts *opts, char *err, size_t errlen)
+{
+    struct ingest *in = xcalloc(1, sizeof(*in));
+    in->inputs = xcalloc(opts->npaths, sizeof(*in->inputs));
+    for (size_t i = 0; i < opts->npaths; i++) {
+        in->inputs[i].src = source_open(opts->paths[i], opts->filter, err, errlen);
+        if (!in->inputs[i].src)
+            goto fail;
+        in->ninputs++;
+    }
+    if (!opts->file_order)
+        in->reorder = reorder_create(&opts->reorder);
+    in->ring = ring_create(opts->ring_capacity);
+    return in;
+fail:
+    ingest_destroy(in);
+    return NULL;
+}
+
+/* Index of the input whose next event is oldest (ties: the earlier -r). */
+static long oldest_input(struct ingest *in)
+{
+    long best = -1;
+    for (size_t i = 0; i < in->ninputs; i++)
+        if (in->inputs[i].live &&
+            (best < 0 || in->inputs[i].head.time_ns < in->inputs[best].head.time_ns))
+            best = (long)i;
+    return best;
+}
+
+/* Appends ev to the batch, pushing the batch when full. False once the
+ * consumer has cancelled. */
+static bool emit(struct ingest *in, struct event *batch, size_t *nb, const struct event *ev)
+{
+    batch[(*nb)++] = *ev;
+    in->events++;
+    if (*nb < BATCH)
+        return true;
+    size_t n = *nb;
+    *nb = 0;
+    return ring_push(in->ring, batch, n, true) == n;
+}
+
+static void warn_damage(const struct source *s)
+{
+    const struct source_stats *st = source_stats(s);
+    if (st->damaged)
+        fprintf(stderr, "flowswarm: warning: %s; using what came before it\n",
+                st->damage);
+}
+
+static void *reader_main(void *arg)
+{
+    struct ingest *in = arg;
+    struct event *batch = xcalloc(BATCH, sizeof(*batch));
+    size_t nb = 0;
+    bool ok = true;
+    for (size_t i = 0; i < in->ninputs; i++) {
+        in->inputs[i].live = source_next(in->inputs[i].src, &in->inputs[i].head);
+        if (!in->inputs[i].live)
+            warn_damage(in->inputs[i].src);
+    }
+    for (long i; ok && (i = oldest_input(in)) >= 0;) {
+        struct input *src = &in->inputs[i];
+        struct event ev = src->head;
+        src->live = source_next(src->src, &src->head);
+        if (!src->live)
+            warn_damage(src->src);
+        if (!in->reorder) {
+            ok = emit(in, batch, &nb, &ev);
+            continue;
+        }
+        struct event out;
+        while (ok && reorder_pop(in->reorder, &out, false))
+            ok = emit(in, batch, &nb, &out);
+        reorder_push(in->reorder, &ev);
+    }
+    struct event out;
+    while (ok && in->reorder && reorder_pop(in->reorder, &out, true))
+        ok = emit(in, batch, &nb, &out);
+    if (ok && nb)
+        ring_push(in->ring, batch, nb, true);
+    free(batch);
+    atomic_store(&in->done, true);
+    ring_close(in->ring);
+    return NULL;
+}
+
+void ingest_start(struct ingest *in)
+{
+    if (pthread_create(&in->thread, NULL, reader_main, in) != 0) {
+        fprintf(stderr, "flowswarm: cannot start the reader thread\n");
+        abort();
+    }
+    in->started = true;
+}
+
+size_t ingest_pop(struct ingest *in, struct event *out, size_t max, bool block)
+{
+    return ring_pop(in->ring, out, max, block);
+}
+
+bool ingest_finished(struct ingest *in)
+{
+    return ring_finished(in->ring);
+}
+
+void ingest_stats(struct ingest *in, struct ingest_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->dropped = ring_dropped(in->ring);
+    if (!atomic_load(&in->done))
+        return;
+    out->events = in->events;
+    out->clamped = in->reorder ? reorder_clamped(in->reorder) : 0;
+    for (size_t i = 0; i < in->ninputs; i++) {
+        const struct source_stats *st = source_stats(in->inputs[i].src);
+        out->records += st->records;
+        out->not_ip += st->decode.not_ip;
+        out->short_ += st->decode.short_;
+        out->malformed += st->decode.malformed;
+        out->damaged += st->damaged;
+    }
+}
+
+void ingest_destroy(struct ingest *in)
+{
+    if (!in)
+        return;
+    if (in->started) {
+        ring_cancel(in->ring);
+        pthread_join(in->thread, NULL);
+    }
+    for (size_t i = 0; i < in->ninputs; i++)
+        source_destroy(in->inputs[i].src);
+    free(in->inputs);
+    reorder_destroy(in->reorder);
+    ring_destroy(in->ring);
+    free(in);
+}
+
+bool ingest_scan_range(const struct ingest_opts *opts, int64_t *first_ns,
+                       int64_t *last_ns, char *err, size_t errlen)
+{
+    const char *const *paths = opts->paths;
+    size_t npaths = opts->npaths;
+    bool any = false;
+    for (size_t i = 0; i < npaths; i++) {
+        if (strcmp(paths[i], "-") == 0) {
+            snprintf(err, errlen, "<stdin>: cannot be read twice to find its time range");
+            return false;
+        }
+        struct source *s = source_open(paths[i], opts->filter, err, errlen);
+        if (!s)
+            return false;
+        int64_t f, l;
+        if (source_time_range(s, &f, &l)) {
+            if (!any || f < *first_ns)
+                *first_ns = f;
+            if (!any || l > *last_ns)
+                *last_ns = l;
+            any = true;
+        }
+        source_destroy(s);
+    }
+    if (!any)
+        snprintf(err, errlen, "%s: no IP packets or flows to show",
+                 npaths == 1 ? paths[0] : "the inputs");
+    return any;
+}

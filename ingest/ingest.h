@@ -1,0 +1,60 @@
+/* The ingest stage: opens the inputs, runs the reader thread that merges
+ * them by time, decodes, reorders and fills the event ring. */
+#ifndef FLOWSWARM_INGEST_H
+#define FLOWSWARM_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/event.h"
+#include "ingest/reorder.h"
+
+struct ingest_opts {
+    const char *const *paths; /* files, "-" for stdin */
+    size_t npaths;
+    const char *filter;         /* BPF expression for captures, or NULL */
+    size_t ring_capacity;       /* 0 means 65536 */
+    struct reorder_opts reorder;
+    bool file_order;            /* skip the reorder stage: events leave in
+                                   the order decode read them */
+};
+
+struct ingest_stats {
+    uint64_t records;   /* packets or flow records read */
+    uint64_t events;    /* of those, events handed on */
+    uint64_t not_ip, short_, malformed;
+    uint64_t clamped;   /* stragglers whose time was raised */
+    uint64_t dropped;   /* lost to a full ring (live sources only) */
+    unsigned damaged;   /* inputs that ended early at damage */
+};
+
+struct ingest;
+
+/* Opens every input now, so a bad path fails before anything starts.
+ * Returns NULL with one line in err. Free with ingest_destroy(). */
+struct ingest *ingest_create(const struct ingest_opts *opts, char *err, size_t errlen);
+
+/* Starts the reader thread. */
+void ingest_start(struct ingest *in);
+
+/* Moves up to max events out, in time order. With block, waits for at
+ * least one unless the input is exhausted. */
+size_t ingest_pop(struct ingest *in, struct event *out, size_t max, bool block);
+
+/* True once every input is read and every event popped. */
+bool ingest_finished(struct ingest *in);
+
+/* Counters; exact once ingest_finished() is true. */
+void ingest_stats(struct ingest *in, struct ingest_stats *out);
+
+/* Stops the reader thread (if running) and frees everything. */
+void ingest_destroy(struct ingest *in);
+
+/* Reads the inputs once, separately, for the first and last event time.
+ * Fails (false, err set) for stdin, which cannot be read twice, and when
+ * there are no events. */
+bool ingest_scan_range(const struct ingest_opts *opts, int64_t *first_ns,
+                       int64_t *last_ns, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,111 @@
+/* Time reorder as a binary min-heap on (time, arrival sequence): ties
+ * leave in arrival order, so the output is deterministic. */
+#include "ingest/reorder.h"
+
+#include <assert.h>
+#include <stdlib.h>
+
+#include "ingest/xalloc.h"
+
+struct slot {
+    int64_t key;
+    uint64_t seq;
+    struct event ev;
+};
+
+struct reorder {
+    struct slot *heap;
+    size_t n, cap;
+    int64_t window_ns;
+    uint64_t seq;
+    int64_t newest;   /* latest time pushed */
+    int64_t released; /* time of the last event out */
+    bool any_released;
+    uint64_t clamped;
+};
+
+struct reorder *reorder_create(const struct reorder_opts *opts)
+{
+    struct reorder *r = xcalloc(1, sizeof(*r));
+    r->cap = opts && opts->capacity ? opts->capacity : 65536;
+    r->window_ns = opts && opts->window_ns ? opts->window_ns : 2000000000LL;
+    r->heap = xcalloc(r->cap, sizeof(*r->heap));
+    r->newest = INT64_MIN;
+    return r;
+}
+
+void reorder_destroy(struct reorder *r)
+{
+    if (!r)
+        return;
+    free(r->heap);
+    free(r);
+}
+
+static bool less(const struct slot *a, const struct slot *b)
+{
+    return a->key < b->key || (a->key == b->key && a->seq < b->seq);
+}
+
+void reorder_push(struct reorder *r, const struct event *ev)
+{
+    assert(r->n < r->cap);
+    size_t i = r->n++;
+    struct slot s = {.key = ev->time_ns, .seq = r->seq++, .ev = *ev};
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!less(&s, &r->heap[parent]))
+            break;
+        r->heap[i] = r->heap[parent];
+        i = parent;
+    }
+    r->heap[i] = s;
+    if (ev->time_ns > r->newest)
+        r->newest = ev->time_ns;
+}
+
+bool reorder_pop(struct reorder *r, struct event *out, bool flush)
+{
+    if (r->n == 0)
+        return false;
+    const struct slot *top = &r->heap[0];
+    bool due = flush || r->n >= r->cap ||
+               (r->newest - top->key >= r->window_ns);
+    if (!due)
+        return false;
+    *out = top->ev;
+    struct slot last = r->heap[--r->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= r->n)
+            break;
+        if (c + 1 < r->n && less(&r->heap[c + 1], &r->heap[c]))
+            c++;
+        if (!less(&r->heap[c], &last))
+            break;
+        r->heap[i] = r->heap[c];
+        i = c;
+    }
+    if (r->n > 0)
+        r->heap[i] = last;
+    if (r->any_released && out->time_ns < r->released) {
+        int64_t shift = r->released - out->time_ns;
+        out->time_ns = r->released;
+        out->end_ns = out->end_ns > INT64_MAX - shift ? INT64_MAX : out->end_ns + shift;
+        r->clamped++;
+    }
+    r->released = out->time_ns;
+    r->any_released = true;
+    return true;
+}
+
+size_t reorder_size(const struct reorder *r)
+{
+    return r->n;
+}
+
+uint64_t reorder_clamped(const struct reorder *r)
+{
+    return r->clamped;
+}

@@ -1,0 +1,38 @@
+/* The event ring between the ingest thread and the main thread: fixed
+ * capacity, one producer, one consumer, moved in batches. */
+#ifndef FLOWSWARM_RING_H
+#define FLOWSWARM_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/event.h"
+
+struct ring;
+
+/* capacity 0 means 65536 events. Free with ring_destroy(). */
+struct ring *ring_create(size_t capacity);
+void ring_destroy(struct ring *r);
+
+/* Producer: moves up to n events in. With block, waits for room until all
+ * are in or the consumer cancelled; without, what does not fit is dropped
+ * and counted. Returns the number moved in. */
+size_t ring_push(struct ring *r, const struct event *evs, size_t n, bool block);
+
+/* Producer: no more events will come. */
+void ring_close(struct ring *r);
+
+/* Consumer: moves up to max events out. With block, waits until at least
+ * one is there or the ring is closed and empty. Returns the number moved. */
+size_t ring_pop(struct ring *r, struct event *out, size_t max, bool block);
+
+/* Consumer: stop the producer; a blocked or later push returns at once. */
+void ring_cancel(struct ring *r);
+
+/* True once closed and drained. */
+bool ring_finished(struct ring *r);
+uint64_t ring_dropped(struct ring *r);
+size_t ring_capacity(const struct ring *r);
+
+#endif

@@ -1,0 +1,49 @@
+/* An input of events: a capture or flow file (or stdin), its format
+ * sniffed from the magic bytes. Sources yield events in file order. */
+#ifndef FLOWSWARM_SOURCE_H
+#define FLOWSWARM_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ingest/decode.h"
+#include "ingest/event.h"
+
+struct source;
+
+struct source_stats {
+    uint64_t records;         /* packets or flow records read */
+    struct decode_stats decode;
+    bool damaged;             /* reading stopped early at damage */
+    char damage[320];         /* then: one line naming the file and offset */
+};
+
+/* Opens path ("-" for stdin); filter, if not NULL, is a BPF expression
+ * applied to packet captures. Returns NULL with a one-line message in err
+ * (naming the file) when the file cannot be opened, is not a known format,
+ * or the filter does not compile. The caller owns the source; free it with
+ * source_destroy(). */
+struct source *source_open(const char *path, const char *filter, char *err,
+                           size_t errlen);
+
+/* Next event; false at the end of the input. Damage ends the input and
+ * is described in source_stats(). */
+bool source_next(struct source *s, struct event *ev);
+
+/* Scans the rest of the source for the range of its event times. Meant
+ * for a freshly opened source, which is consumed by the scan. */
+bool source_time_range(struct source *s, int64_t *first_ns, int64_t *last_ns);
+
+const struct source_stats *source_stats(const struct source *s);
+const char *source_name(const struct source *s);
+void source_destroy(struct source *s);
+
+/* How a source kind plugs in: its state and two functions. */
+struct source_ops {
+    bool (*next)(void *impl, struct event *ev, struct source_stats *st);
+    void (*destroy)(void *impl);
+};
+
+#endif

@@ -1,0 +1,249 @@
+/* Encoding after FFmpeg's doc/examples/mux.c: the send/receive loop,
+ * timestamps rescaled to the stream's time base, the global-header flag
+ * where the muxer wants it, a NULL frame to flush, and the trailer always
+ * written. Errors are sticky: the first is kept and reported once. */
+#include "renderer/encoder.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
+#include <string.h>
+
+#include "ingest/xalloc.h"
+
+struct encoder {
+    AVFormatContext *oc;
+    AVStream *st;
+    AVCodecContext *enc;
+    AVFrame *frame;
+    AVPacket *pkt;
+    struct SwsContext *sws;
+    int w, h;
+    int64_t next_pts;
+    bool header_written, finished, failed;
+    char error[256];
+};
+
+static bool fail(struct encoder *e, const char *what, int averr)
+{
+    if (!e->failed) {
+        char buf[AV_ERROR_MAX_STRING_SIZE] = "";
+        av_strerror(averr, buf, sizeof(buf));
+        snprintf(e->error, sizeof(e->error), "%s: %s", what, buf);
+        e->failed = true;
+    }
+    return false;
+}
+
+static const AVCodec *pick_codec(const AVOutputFormat *fmt)
+{
+    const char *name = NULL;
+    if (strstr(fmt->name, "webm"))
+        name = "libvpx-vp9";
+    else if (strstr(fmt->name, "mp4") || strstr(fmt->name, "mov") ||
+             strstr(fmt->name, "matroska"))
+        name = "libx264";
+    const AVCodec *c = name ? avcodec_find_encoder_by_name(name) : NULL;
+    if (!c && fmt->video_codec != AV_CODEC_ID_NONE)
+        c = avcodec_find_encoder(fmt->video_codec);
+    return c;
+}
+
+struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t errlen)
+{
+    struct encoder *e = xcalloc(1, sizeof(*e));
+    /* The encoder's own statistics are noise to a user; errors are ours. */
+    av_log_set_level(AV_LOG_ERROR);
+    bool to_stdout = strcmp(o->path, "-") == 0;
+    const char *shown = to_stdout ? "<stdout>" : o->path;
+    e->w = o->width;
+    e->h = o->height;
+    int rc = avformat_alloc_output_context2(&e->oc, NULL, to_stdout ? "matroska" : NULL,
+                                            to_stdout ? NULL : o->path);
+    if (rc < 0 || !e->oc) {
+        snprintf(err, errlen,
+                 "%s: no video container for this file name (use .mp4, .mkv, .mov or "
+                 ".webm)", shown);
+        goto fail;
+    }
+    const AVCodec *codec = pick_codec(e->oc->oformat);
+    if (!codec) {
+        snprintf(err, errlen, "%s: no video encoder for the %s container", shown,
+                 e->oc->oformat->name);
+        goto fail;
+    }
+    e->st = avformat_new_stream(e->oc, NULL);
+    e->enc = avcodec_alloc_context3(codec);
+    if (!e->st || !e->enc) {
+        snprintf(err, errlen, "%s: out of memory setting up the encoder", shown);
+        goto fail;
+    }
+    e->enc->codec_id = codec->id;
+    e->enc->width = o->width;
+    e->enc->height = o->height;
+    e->enc->time_base = (AVRational){1, o->fps};
+    e->enc->framerate = (AVRational){o->fps, 1};
+    e->enc->gop_size = o->fps * 2;
+    e->enc->pix_fmt = AV_PIX_FMT_YUV420P;
+    e->enc->colorspace = AVCOL_SPC_BT709;
+    e->enc->color_primaries = AVCOL_PRI_BT709;
+    e->enc->color_trc = AVCOL_TRC_BT709;
+    e->enc->color_range = AVCOL_RANGE_MPEG;
+    e->st->time_base = e->enc->time_base;
+    if (e->oc->oformat->flags & AVFMT_GLOBALHEADER)
+        e->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    AVDictionary *opts = NULL;
+    char crf[16];
+    if (codec->id == AV_CODEC_ID_H264) {
+        snprintf(crf, sizeof(crf), "%d", o->crf > 0 ? o->crf : 20);
+        av_dict_set(&opts, "preset", o->preset ? o->preset : "veryfast", 0);
+        av_dict_set(&opts, "crf", crf, 0);
+    } else if (codec->id == AV_CODEC_ID_VP9) {
+        snprintf(crf, sizeof(crf), "%d", o->crf > 0 ? o->crf : 32);
+        av_dict_set(&opts, "crf", crf, 0);
+        av_dict_set(&opts, "b", "0", 0);
+        av_dict_set(&opts, "row-mt", "1", 0);
+        av_dict_set(&opts, "deadline", "realtime", 0);
+        av_dict_set(&opts, "cpu-used", "8", 0);
+    }
+    rc = avcodec_open2(e->enc, codec, &opts);
+    av_dict_free(&opts);
+    if (rc < 0) {
+        char buf[AV_ERROR_MAX_STRING_SIZE];
+        av_strerror(rc, buf, sizeof(buf));
+        snprintf(err, errlen, "%s: cannot open the %s encoder: %s", shown, codec->name,
+                 buf);
+        goto fail;
+    }
+    avcodec_parameters_from_context(e->st->codecpar, e->enc);
+    if (!(e->oc->oformat->flags & AVFMT_NOFILE)) {
+        rc = avio_open(&e->oc->pb, to_stdout ? "pipe:1" : o->path, AVIO_FLAG_WRITE);
+        if (rc < 0) {
+            char buf[AV_ERROR_MAX_STRING_SIZE];
+            av_strerror(rc, buf, sizeof(buf));
+            snprintf(err, errlen, "%s: cannot write: %s", shown, buf);
+            goto fail;
+        }
+    }
+    rc = avformat_write_header(e->oc, NULL);
+    if (rc < 0) {
+        char buf[AV_ERROR_MAX_STRING_SIZE];
+        av_strerror(rc, buf, sizeof(buf));
+        snprintf(err, errlen, "%s: cannot write the header: %s", shown, buf);
+        goto fail;
+    }
+    e->header_written = true;
+    e->frame = av_frame_alloc();
+    e->pkt = av_packet_alloc();
+    if (!e->frame || !e->pkt)
+        abort();
+    e->frame->format = AV_PIX_FMT_YUV420P;
+    e->frame->width = o->width;
+    e->frame->height = o->height;
+    if (av_frame_get_buffer(e->frame, 0) < 0) {
+        snprintf(err, errlen, "%s: out of memory for a frame", shown);
+        goto fail;
+    }
+    e->sws = sws_getContext(o->width, o->height, AV_PIX_FMT_RGBA, o->width, o->height,
+                            AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL, NULL, NULL);
+    if (!e->sws) {
+        snprintf(err, errlen, "%s: no colour conversion to yuv420p", shown);
+        goto fail;
+    }
+    /* BT.709 limited range, as the stream is tagged. */
+    const int *coefs = sws_getCoefficients(SWS_CS_ITU709);
+    sws_setColorspaceDetails(e->sws, coefs, 1, coefs, 0, 0, 1 << 16, 1 << 16);
+    return e;
+fail:
+    encoder_destroy(e);
+    return NULL;
+}
+
+/* Moves every packet the encoder has ready into the file. */
+static bool drain(struct encoder *e)
+{
+    for (;;) {
+        int rc = avcodec_receive_packet(e->enc, e->pkt);
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+            return true;
+        if (rc < 0)
+            return fail(e, "encoding failed", rc);
+        av_packet_rescale_ts(e->pkt, e->enc->time_base, e->st->time_base);
+        e->pkt->stream_index = e->st->index;
+        rc = av_interleaved_write_frame(e->oc, e->pkt);
+        if (rc < 0)
+            return fail(e, "writing the video failed", rc);
+    }
+}
+
+bool encoder_write(struct encoder *e, const uint8_t *rgba)
+{
+    if (e->failed || e->finished)
+        return false;
+    int rc = av_frame_make_writable(e->frame);
+    if (rc < 0)
+        return fail(e, "frame buffer", rc);
+    /* Start at the last row with a negative stride: flips OpenGL's
+     * bottom-up rows while converting. */
+    const uint8_t *src[1] = {rgba + (size_t)(e->h - 1) * e->w * 4};
+    const int stride[1] = {-e->w * 4};
+    sws_scale(e->sws, src, stride, 0, e->h, e->frame->data, e->frame->linesize);
+    e->frame->pts = e->next_pts++;
+    rc = avcodec_send_frame(e->enc, e->frame);
+    if (rc < 0)
+        return fail(e, "encoding failed", rc);
+    return drain(e);
+}
+
+bool encoder_finish(struct encoder *e)
+{
+    if (e->finished || !e->header_written)
+        return !e->failed;
+    e->finished = true;
+    if (!e->failed) {
+        int rc = avcodec_send_frame(e->enc, NULL);
+        if (rc < 0)
+            fail(e, "flushing the encoder failed", rc);
+        else
+            drain(e);
+    }
+    /* The trailer even after an error: what was written stays playable. */
+    int rc = av_write_trailer(e->oc);
+    if (rc < 0)
+        fail(e, "writing the trailer failed", rc);
+    if (e->oc->pb && !(e->oc->oformat->flags & AVFMT_NOFILE)) {
+        avio_flush(e->oc->pb);
+        if (e->oc->pb->error < 0)
+            fail(e, "writing the video failed", e->oc->pb->error);
+        rc = avio_closep(&e->oc->pb);
+        if (rc < 0)
+            fail(e, "closing the video failed", rc);
+    }
+    return !e->failed;
+}
+
+void encoder_destroy(struct encoder *e)
+{
+    if (!e)
+        return;
+    encoder_finish(e);
+    if (e->oc && !(e->oc->oformat->flags & AVFMT_NOFILE))
+        avio_closep(&e->oc->pb);
+    avformat_free_context(e->oc);
+    avcodec_free_context(&e->enc);
+    av_frame_free(&e->frame);
+    av_packet_free(&e->pkt);
+    sws_freeContext(e->sws);
+    free(e);
+}
+
+const char *encoder_error(const struct encoder *e)
+{
+    return e->error;
+}
+
+int64_t encoder_frames(const struct encoder *e)
+{
+    return e->next_pts;
+}

@@ -1,0 +1,37 @@
+/* Video encoder: RGBA frames in, an H.264 (or VP9 for webm) file out,
+ * through libavcodec and libavformat. */
+#ifndef FLOWSWARM_ENCODER_H
+#define FLOWSWARM_ENCODER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct encoder_opts {
+    const char *path;   /* container from the extension; "-" is Matroska on stdout */
+    int width, height;  /* even */
+    int fps;
+    int crf;            /* 0 means the codec's good default (x264: 20) */
+    const char *preset; /* NULL means "veryfast" for x264 */
+};
+
+struct encoder;
+
+/* Opens the output and writes the header, so an unwritable path fails
+ * before any frame is drawn. Returns NULL with one line in err. */
+struct encoder *encoder_create(const struct encoder_opts *opts, char *err, size_t errlen);
+
+/* Encodes one frame of RGBA rows, bottom-up as OpenGL reads them. Returns
+ * false once the encoder has failed (sticky; the reason in encoder_error). */
+bool encoder_write(struct encoder *e, const uint8_t *rgba_bottom_up);
+
+/* Flushes and writes the trailer. Safe to call more than once. */
+bool encoder_finish(struct encoder *e);
+
+/* Finishes (if not done) and frees. */
+void encoder_destroy(struct encoder *e);
+
+const char *encoder_error(const struct encoder *e);
+int64_t encoder_frames(const struct encoder *e);
+
+#endif

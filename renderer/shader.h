@@ -1,0 +1,13 @@
+/* GLSL programs from the sources embedded at build time. */
+#ifndef FLOWSWARM_SHADER_H
+#define FLOWSWARM_SHADER_H
+
+#include <glad/gl.h>
+#include <stddef.h>
+
+/* Compiles and links; returns 0 with the driver's log and the offending
+ * source lines in err when either stage fails. name labels the messages. */
+GLuint shader_program(const char *name, const char *vert, const char *frag, char *err,
+                      size_t errlen);
+
+#endif

@@ -1,0 +1,21 @@
+#version 330 core
+// Instanced glow sprite: a quad around each hub or host.
+layout(location = 0) in vec2 a_corner;   // quad corner in [-1, 1]
+layout(location = 1) in vec4 a_inst;     // world x, y, core radius, flash
+layout(location = 2) in vec4 a_color;    // rgb, alpha
+uniform vec2 u_center;    // world point at the viewport centre
+uniform float u_scale;    // pixels per world unit
+uniform vec2 u_viewport;  // pixels
+out vec2 v_uv;
+out vec4 v_color;
+out float v_flash;
+const float HALO = 3.0;   // the quad reaches HALO core radii
+void main()
+{
+    float r_px = max(a_inst.z * u_scale, 1.6) * HALO;
+    vec2 px = (a_inst.xy - u_center) * u_scale + a_corner * r_px;
+    gl_Position = vec4(px * 2.0 / u_viewport, 0.0, 1.0);
+    v_uv = a_corner * HALO;
+    v_color = a_color;
+    v_flash = a_inst.w;
+}

@@ -1,0 +1,145 @@
+/* The table of common services (IANA service names) and the choice of
+ * the service side of a conversation. */
+#include "swarm/services.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct service {
+    uint16_t port;
+    uint8_t proto; /* 0: TCP and UDP alike */
+    uint8_t cls;
+    const char *name;
+};
+
+/* Sorted by port; names follow the IANA registry where it has one. */
+static const struct service table[] = {
+    {20, 6, SVC_FILE, "ftp-data"},     {21, 6, SVC_FILE, "ftp"},
+    {22, 0, SVC_REMOTE, "ssh"},        {23, 6, SVC_REMOTE, "telnet"},
+    {25, 6, SVC_MAIL, "smtp"},         {53, 0, SVC_DNS, "domain"},
+    {67, 17, SVC_INFRA, "dhcp"},       {68, 17, SVC_INFRA, "dhcp"},
+    {69, 17, SVC_FILE, "tftp"},        {80, 0, SVC_WEB, "http"},
+    {88, 0, SVC_INFRA, "kerberos"},    {110, 6, SVC_MAIL, "pop3"},
+    {111, 0, SVC_INFRA, "sunrpc"},     {119, 6, SVC_OTHER, "nntp"},
+    {123, 17, SVC_INFRA, "ntp"},       {135, 0, SVC_INFRA, "epmap"},
+    {137, 17, SVC_FILE, "netbios-ns"}, {138, 17, SVC_FILE, "netbios-dgm"},
+    {139, 6, SVC_FILE, "netbios-ssn"}, {143, 6, SVC_MAIL, "imap"},
+    {161, 17, SVC_INFRA, "snmp"},      {162, 17, SVC_INFRA, "snmptrap"},
+    {179, 6, SVC_INFRA, "bgp"},        {389, 0, SVC_INFRA, "ldap"},
+    {443, 0, SVC_WEB, "https"},        {445, 6, SVC_FILE, "smb"},
+    {465, 6, SVC_MAIL, "smtps"},       {500, 17, SVC_INFRA, "isakmp"},
+    {502, 6, SVC_INFRA, "modbus"},     {514, 17, SVC_INFRA, "syslog"},
+    {515, 6, SVC_FILE, "printer"},     {520, 17, SVC_INFRA, "rip"},
+    {546, 17, SVC_INFRA, "dhcpv6"},    {547, 17, SVC_INFRA, "dhcpv6"},
+    {554, 0, SVC_MEDIA, "rtsp"},       {587, 6, SVC_MAIL, "submission"},
+    {631, 0, SVC_FILE, "ipp"},         {636, 6, SVC_INFRA, "ldaps"},
+    {853, 0, SVC_DNS, "domain-s"},     {873, 6, SVC_FILE, "rsync"},
+    {993, 6, SVC_MAIL, "imaps"},       {995, 6, SVC_MAIL, "pop3s"},
+    {1194, 0, SVC_REMOTE, "openvpn"},  {1433, 6, SVC_DB, "ms-sql"},
+    {1521, 6, SVC_DB, "oracle"},       {1723, 6, SVC_REMOTE, "pptp"},
+    {1812, 17, SVC_INFRA, "radius"},   {1883, 6, SVC_MEDIA, "mqtt"},
+    {1900, 17, SVC_INFRA, "ssdp"},     {2049, 0, SVC_FILE, "nfs"},
+    {3128, 6, SVC_WEB, "squid"},       {3306, 6, SVC_DB, "mysql"},
+    {3389, 0, SVC_REMOTE, "rdp"},      {3478, 0, SVC_MEDIA, "stun"},
+    {4500, 17, SVC_INFRA, "ipsec-nat"}, {5060, 0, SVC_MEDIA, "sip"},
+    {5061, 6, SVC_MEDIA, "sips"},      {5222, 6, SVC_MEDIA, "xmpp"},
+    {5353, 17, SVC_DNS, "mdns"},       {5355, 17, SVC_DNS, "llmnr"},
+    {5432, 6, SVC_DB, "postgresql"},   {5900, 6, SVC_REMOTE, "vnc"},
+    {5938, 0, SVC_REMOTE, "teamviewer"}, {6379, 6, SVC_DB, "redis"},
+    {6667, 6, SVC_MEDIA, "irc"},       {8000, 6, SVC_WEB, "http-alt"},
+    {8080, 6, SVC_WEB, "http-alt"},    {8443, 6, SVC_WEB, "https-alt"},
+    {9042, 6, SVC_DB, "cassandra"},    {9200, 6, SVC_DB, "elasticsearch"},
+    {11211, 0, SVC_DB, "memcache"},    {27017, 6, SVC_DB, "mongodb"},
+};
+
+static const struct service *lookup(uint8_t proto, uint16_t port)
+{
+    size_t lo = 0, hi = sizeof(table) / sizeof(table[0]);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (table[mid].port < port)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < sizeof(table) / sizeof(table[0]) && table[lo].port == port; lo++)
+        if (table[lo].proto == 0 || table[lo].proto == proto)
+            return &table[lo];
+    return NULL;
+}
+
+static bool has_ports(uint8_t proto)
+{
+    return proto == 6 || proto == 17 || proto == 33 || proto == 132 || proto == 136;
+}
+
+uint16_t services_port(uint8_t proto, uint16_t sport, uint16_t dport)
+{
+    if (!has_ports(proto))
+        return 0;
+    bool ks = lookup(proto, sport) != NULL, kd = lookup(proto, dport) != NULL;
+    if (ks != kd)
+        return ks ? sport : dport;
+    return sport < dport ? sport : dport;
+}
+
+enum service_class services_class(uint8_t proto, uint16_t port)
+{
+    if (proto == 1 || proto == 58)
+        return SVC_ICMP;
+    const struct service *s = has_ports(proto) ? lookup(proto, port) : NULL;
+    return s ? (enum service_class)s->cls : SVC_OTHER;
+}
+
+static const char *proto_name(uint8_t proto)
+{
+    switch (proto) {
+    case 1: return "icmp";
+    case 2: return "igmp";
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 33: return "dccp";
+    case 41: return "ipv6-in-ip";
+    case 47: return "gre";
+    case 50: return "esp";
+    case 51: return "ah";
+    case 58: return "icmpv6";
+    case 89: return "ospf";
+    case 103: return "pim";
+    case 112: return "vrrp";
+    case 132: return "sctp";
+    case 136: return "udplite";
+    default: return NULL;
+    }
+}
+
+void services_label(uint8_t proto, uint16_t port, char *buf, size_t len)
+{
+    const char *pn = proto_name(proto);
+    if (!has_ports(proto)) {
+        if (pn)
+            snprintf(buf, len, "%s", pn);
+        else
+            snprintf(buf, len, "proto %u", proto);
+        return;
+    }
+    const struct service *s = lookup(proto, port);
+    if (s)
+        snprintf(buf, len, "%s %u/%s", s->name, port, pn);
+    else if (port == 0)
+        snprintf(buf, len, "other/%s", pn);
+    else
+        snprintf(buf, len, "%u/%s", port, pn);
+}
+
+const char *services_class_name(enum service_class c)
+{
+    static const char *const names[SVC_COUNT] = {
+        [SVC_WEB] = "web",       [SVC_DNS] = "dns",
+        [SVC_MAIL] = "mail",     [SVC_FILE] = "file transfer",
+        [SVC_REMOTE] = "remote access", [SVC_DB] = "database",
+        [SVC_INFRA] = "infrastructure", [SVC_MEDIA] = "voice/chat",
+        [SVC_ICMP] = "icmp",     [SVC_OTHER] = "other",
+    };
+    return (unsigned)c < SVC_COUNT ? names[c] : "other";
+}

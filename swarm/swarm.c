@@ -1,0 +1,454 @@
+/* Swarm physics. Hubs repel each other and are held to the centre; hosts
+ * are pulled to their hubs by springs and push their near neighbours away
+ * through a uniform grid, so a step costs O(hosts + hubs^2). */
+#include "swarm/swarm.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ingest/xalloc.h"
+#include "swarm/table.h"
+
+/* Physics constants, in world units (a hub ring is a few hundred across)
+ * and animation seconds. */
+#define HUB_REPEL 4.0e6f   /* hub-hub push, over distance squared */
+#define HUB_CENTER 0.6f    /* hub pull to the origin, per unit distance */
+#define HUB_DRAG 3.0f
+#define SPRING_K 6.0f      /* host pull per unit of stretch, at full strength */
+#define HOST_REPEL 900.0f  /* host-host push at zero distance */
+#define HOST_RADIUS 14.0f  /* range of host-host push: one grid cell */
+#define HOST_DRAG 2.5f
+#define MAX_SPEED 3000.0f
+#define MAX_NEIGHBOURS 48  /* hosts pushed per host per step: bounds a crowd */
+#define SPRING_MIN 0.02f   /* weaker springs are cut */
+#define GRID_MAX 512       /* cells per side at most */
+#define WORLD_MAX 1.0e5f   /* positions are clamped to +-WORLD_MAX */
+
+struct swarm {
+    struct swarm_opts o;
+    struct swarm_hub *hubs;
+    struct swarm_host *hosts;
+    uint32_t nhubs_used, nhosts_used; /* high-water marks */
+    uint32_t *free_hubs, *free_hosts; /* stacks of reusable indices */
+    uint32_t nfree_hubs, nfree_hosts;
+    struct table *hub_index, *host_index;
+    struct swarm_stats st;
+    /* grid scratch, sized for max_hosts */
+    uint32_t *cell_of, *order, *cell_start;
+};
+
+struct swarm *swarm_create(const struct swarm_opts *opts)
+{
+    struct swarm *s = xcalloc(1, sizeof(*s));
+    if (opts)
+        s->o = *opts;
+    if (!s->o.max_hosts)
+        s->o.max_hosts = 100000;
+    if (!s->o.max_hubs)
+        s->o.max_hubs = 1024;
+    if (!(s->o.half_life_s > 0))
+        s->o.half_life_s = 3.0f;
+    if (!(s->o.idle_s > 0))
+        s->o.idle_s = 4.0f;
+    if (!(s->o.fade_s > 0))
+        s->o.fade_s = 1.5f;
+    s->hubs = xcalloc(s->o.max_hubs, sizeof(*s->hubs));
+    s->hosts = xcalloc(s->o.max_hosts, sizeof(*s->hosts));
+    s->free_hubs = xcalloc(s->o.max_hubs, sizeof(uint32_t));
+    s->free_hosts = xcalloc(s->o.max_hosts, sizeof(uint32_t));
+    s->hub_index = table_create(s->o.max_hubs);
+    s->host_index = table_create(s->o.max_hosts);
+    s->cell_of = xcalloc(s->o.max_hosts, sizeof(uint32_t));
+    s->order = xcalloc(s->o.max_hosts, sizeof(uint32_t));
+    s->cell_start = xcalloc((size_t)GRID_MAX * GRID_MAX + 1, sizeof(uint32_t));
+    return s;
+}
+
+void swarm_destroy(struct swarm *s)
+{
+    if (!s)
+        return;
+    free(s->hubs);
+    free(s->hosts);
+    free(s->free_hubs);
+    free(s->free_hosts);
+    table_destroy(s->hub_index);
+    table_destroy(s->host_index);
+    free(s->cell_of);
+    free(s->order);
+    free(s->cell_start);
+    free(s);
+}
+
+/* A point in a disk of the given radius, from a hash: a thing lands in
+ * the same place on every run. */
+static void hash_position(uint64_t h, float radius, float *x, float *y)
+{
+    float a = (float)(h & 0xffffff) / (float)0x1000000 * 6.2831853f;
+    float r = radius * sqrtf((float)((h >> 24) & 0xffffff) / (float)0x1000000);
+    *x = r * cosf(a);
+    *y = r * sinf(a);
+}
+
+static struct addr hub_key(uint8_t proto, uint16_t port)
+{
+    struct addr k = {.family = 0};
+    k.b[0] = proto;
+    k.b[1] = (uint8_t)(port >> 8);
+    k.b[2] = (uint8_t)port;
+    return k;
+}
+
+static uint32_t take_slot(uint32_t *free_stack, uint32_t *nfree, uint32_t *used,
+                          uint32_t max)
+{
+    if (*nfree)
+        return free_stack[--*nfree];
+    if (*used < max)
+        return (*used)++;
+    return UINT32_MAX;
+}
+
+/* The hub for (proto, port), created if new. When the hub limit is hit,
+ * unknown ports share one "other" hub per protocol. */
+static uint32_t get_hub(struct swarm *s, uint8_t proto, uint16_t port)
+{
+    struct addr k = hub_key(proto, port);
+    uint32_t i = table_get(s->hub_index, &k);
+    if (i != UINT32_MAX)
+        return i;
+    /* keep the last few slots for the per-protocol fallbacks */
+    uint32_t live = s->nhubs_used - s->nfree_hubs;
+    if (port != 0 && live + 8 >= s->o.max_hubs)
+        return get_hub(s, proto, 0);
+    i = take_slot(s->free_hubs, &s->nfree_hubs, &s->nhubs_used, s->o.max_hubs);
+    if (i == UINT32_MAX || !table_put(s->hub_index, &k, i))
+        return UINT32_MAX;
+    struct swarm_hub *h = &s->hubs[i];
+    memset(h, 0, sizeof(*h));
+    h->live = true;
+    h->proto = proto;
+    h->port = port;
+    h->cls = (uint8_t)services_class(proto, port);
+    services_label(proto, port, h->label, sizeof(h->label));
+    hash_position(table_hash(&k), 300.0f, &h->x, &h->y);
+    h->size = 10.0f;
+    return i;
+}
+
+static uint32_t get_host(struct swarm *s, const struct addr *a)
+{
+    uint32_t i = table_get(s->host_index, a);
+    if (i != UINT32_MAX)
+        return i;
+    i = take_slot(s->free_hosts, &s->nfree_hosts, &s->nhosts_used, s->o.max_hosts);
+    if (i == UINT32_MAX || !table_put(s->host_index, a, i))
+        return UINT32_MAX;
+    struct swarm_host *h = &s->hosts[i];
+    memset(h, 0, sizeof(*h));
+    h->live = true;
+    h->addr = *a;
+    hash_position(table_hash(a), 600.0f, &h->x, &h->y);
+    h->size = 3.0f;
+    return i;
+}
+
+static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount)
+{
+    struct swarm_host *h = &s->hosts[host];
+    int weakest = 0;
+    for (int k = 0; k < h->nsprings; k++) {
+        if (h->springs[k].hub == hub) {
+            h->springs[k].strength += amount;
+            return;
+        }
+        if (h->springs[k].strength < h->springs[weakest].strength)
+            weakest = k;
+    }
+    int k;
+    if (h->nsprings < SWARM_SPRINGS) {
+        k = h->nsprings++;
+    } else { /* full: the new tie replaces the weakest */
+        k = weakest;
+        s->hubs[h->springs[k].hub].links--;
+    }
+    h->springs[k] = (struct swarm_spring){.hub = hub, .strength = amount};
+    s->hubs[hub].links++;
+}
+
+static void touch_host(struct swarm_host *h, float octets)
+{
+    h->heat += octets;
+    h->idle = 0;
+    h->flash = 1.0f;
+}
+
+void swarm_add_event(struct swarm *s, const struct event *ev)
+{
+    uint16_t port = services_port(ev->proto, ev->sport, ev->dport);
+    uint32_t hub = get_hub(s, ev->proto, port);
+    uint32_t a = hub == UINT32_MAX ? UINT32_MAX : get_host(s, &ev->src);
+    uint32_t b = a == UINT32_MAX ? UINT32_MAX : get_host(s, &ev->dst);
+    if (b == UINT32_MAX) {
+        s->st.refused++;
+        return;
+    }
+    float octets = (float)ev->octets;
+    /* Log scale: a jumbo transfer outweighs a SYN without drowning it. */
+    float amount = log2f(1.0f + octets) / 10.0f;
+    tie(s, a, hub, amount);
+    if (b != a)
+        tie(s, b, hub, amount);
+    touch_host(&s->hosts[a], octets);
+    touch_host(&s->hosts[b], octets);
+    struct swarm_hub *h = &s->hubs[hub];
+    h->heat += octets;
+    h->idle = 0;
+    s->st.events++;
+    s->st.octets += ev->octets;
+}
+
+static float clampf(float v, float lo, float hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Velocity and position update with drag, a speed limit, and a guard that
+ * keeps every value finite whatever forces arrived. */
+static void integrate(float *x, float *y, float *vx, float *vy, float fx, float fy,
+                      float drag, float dt)
+{
+    if (!isfinite(fx) || !isfinite(fy))
+        fx = fy = 0;
+    *vx = (*vx + fx * dt) * drag;
+    *vy = (*vy + fy * dt) * drag;
+    float sp = sqrtf(*vx * *vx + *vy * *vy);
+    if (sp > MAX_SPEED) {
+        *vx *= MAX_SPEED / sp;
+        *vy *= MAX_SPEED / sp;
+    }
+    *x = clampf(*x + *vx * dt, -WORLD_MAX, WORLD_MAX);
+    *y = clampf(*y + *vy * dt, -WORLD_MAX, WORLD_MAX);
+}
+
+/* Fade in while active, out after idle_s; returns false once gone. */
+static bool fade(float *alpha, float *idle, const struct swarm_opts *o, float dt)
+{
+    *idle += dt;
+    if (*idle < o->idle_s)
+        *alpha = fminf(1.0f, *alpha + dt / 0.4f);
+    else
+        *alpha -= dt / o->fade_s;
+    return *alpha > 0 || *idle < o->idle_s;
+}
+
+static void step_hubs(struct swarm *s, float dt, float decay)
+{
+    float drag = expf(-HUB_DRAG * dt);
+    for (uint32_t i = 0; i < s->nhubs_used; i++) {
+        struct swarm_hub *h = &s->hubs[i];
+        if (!h->live)
+            continue;
+        float fx = -HUB_CENTER * h->x, fy = -HUB_CENTER * h->y;
+        for (uint32_t j = 0; j < s->nhubs_used; j++) {
+            const struct swarm_hub *o = &s->hubs[j];
+            if (j == i || !o->live)
+                continue;
+            float dx = h->x - o->x, dy = h->y - o->y;
+            float d2 = dx * dx + dy * dy + 100.0f;
+            float d = sqrtf(d2);
+            float f = HUB_REPEL * (0.2f + o->alpha) / d2;
+            if (d2 < 100.5f) { /* coincident: part along the index order */
+                dx = (float)((int)i - (int)j);
+                dy = 1.0f;
+                d = sqrtf(dx * dx + 1.0f);
+            }
+            fx += f * dx / d;
+            fy += f * dy / d;
+        }
+        integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
+        h->heat *= decay;
+        h->size = 10.0f + 2.5f * log2f(1.0f + h->heat / 256.0f);
+        if (!fade(&h->alpha, &h->idle, &s->o, dt) && h->links == 0) {
+            struct addr k = hub_key(h->proto, h->port);
+            table_remove(s->hub_index, &k);
+            h->live = false;
+            s->free_hubs[s->nfree_hubs++] = i;
+        }
+    }
+}
+
+/* Buckets live hosts into a uniform grid over their bounding box; cells
+ * are HOST_RADIUS wide unless that would exceed GRID_MAX per side. */
+struct grid {
+    float x0, y0, cell;
+    uint32_t nx, ny;
+};
+
+static struct grid build_grid(struct swarm *s)
+{
+    float minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    for (uint32_t i = 0; i < s->nhosts_used; i++) {
+        const struct swarm_host *h = &s->hosts[i];
+        if (!h->live)
+            continue;
+        minx = fminf(minx, h->x);
+        maxx = fmaxf(maxx, h->x);
+        miny = fminf(miny, h->y);
+        maxy = fmaxf(maxy, h->y);
+    }
+    struct grid g = {.x0 = minx, .y0 = miny, .cell = HOST_RADIUS, .nx = 1, .ny = 1};
+    if (!(minx <= maxx))
+        return g;
+    float span = fmaxf(maxx - minx, maxy - miny);
+    if (span / g.cell >= GRID_MAX)
+        g.cell = span / (GRID_MAX - 1);
+    g.nx = (uint32_t)((maxx - minx) / g.cell) + 1;
+    g.ny = (uint32_t)((maxy - miny) / g.cell) + 1;
+    size_t ncells = (size_t)g.nx * g.ny;
+    memset(s->cell_start, 0, (ncells + 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < s->nhosts_used; i++) {
+        const struct swarm_host *h = &s->hosts[i];
+        if (!h->live)
+            continue;
+        uint32_t cx = (uint32_t)((h->x - g.x0) / g.cell);
+        uint32_t cy = (uint32_t)((h->y - g.y0) / g.cell);
+        if (cx >= g.nx)
+            cx = g.nx - 1;
+        if (cy >= g.ny)
+            cy = g.ny - 1;
+        s->cell_of[i] = cy * g.nx + cx;
+        s->cell_start[s->cell_of[i] + 1]++;
+    }
+    for (size_t c = 0; c < ncells; c++)
+        s->cell_start[c + 1] += s->cell_start[c];
+    /* counting sort, stable in host index: deterministic neighbour order */
+    for (uint32_t i = 0; i < s->nhosts_used; i++)
+        if (s->hosts[i].live)
+            s->order[s->cell_start[s->cell_of[i]]++] = i;
+    for (size_t c = ncells; c > 0; c--)
+        s->cell_start[c] = s->cell_start[c - 1];
+    s->cell_start[0] = 0;
+    return g;
+}
+
+static void repel_neighbours(struct swarm *s, const struct grid *g, uint32_t i,
+                             float *fx, float *fy)
+{
+    const struct swarm_host *h = &s->hosts[i];
+    uint32_t c = s->cell_of[i];
+    int cx = (int)(c % g->nx), cy = (int)(c / g->nx);
+    int seen = 0;
+    float r = g->cell;
+    for (int dy = -1; dy <= 1; dy++) {
+        for (int dx = -1; dx <= 1; dx++) {
+            int x = cx + dx, y = cy + dy;
+            if (x < 0 || y < 0 || x >= (int)g->nx || y >= (int)g->ny)
+                continue;
+            uint32_t cell = (uint32_t)y * g->nx + (uint32_t)x;
+            for (uint32_t k = s->cell_start[cell]; k < s->cell_start[cell + 1]; k++) {
+                uint32_t j = s->order[k];
+                if (j == i)
+                    continue;
+                const struct swarm_host *o = &s->hosts[j];
+                float ddx = h->x - o->x, ddy = h->y - o->y;
+                float d2 = ddx * ddx + ddy * ddy;
+                if (d2 >= r * r)
+                    continue;
+                float d = sqrtf(d2);
+                if (d < 1e-3f) { /* coincident: part along the index order */
+                    ddx = i < j ? 1.0f : -1.0f;
+                    ddy = 0.5f;
+                    d = 1.118f;
+                }
+                float f = HOST_REPEL * (1.0f - d / r);
+                *fx += f * ddx / d;
+                *fy += f * ddy / d;
+                if (++seen >= MAX_NEIGHBOURS)
+                    return;
+            }
+        }
+    }
+}
+
+static void release_host(struct swarm *s, uint32_t i)
+{
+    struct swarm_host *h = &s->hosts[i];
+    for (int k = 0; k < h->nsprings; k++)
+        s->hubs[h->springs[k].hub].links--;
+    h->nsprings = 0;
+    table_remove(s->host_index, &h->addr);
+    h->live = false;
+    s->free_hosts[s->nfree_hosts++] = i;
+}
+
+static void step_hosts(struct swarm *s, float dt, float decay)
+{
+    struct grid g = build_grid(s);
+    float drag = expf(-HOST_DRAG * dt);
+    float flash_decay = expf(-6.0f * dt);
+    for (uint32_t i = 0; i < s->nhosts_used; i++) {
+        struct swarm_host *h = &s->hosts[i];
+        if (!h->live)
+            continue;
+        float fx = 0, fy = 0;
+        float best = -1;
+        for (int k = 0; k < h->nsprings;) {
+            struct swarm_spring *sp = &h->springs[k];
+            const struct swarm_hub *hub = &s->hubs[sp->hub];
+            float w = sp->strength / (sp->strength + 1.0f);
+            float dx = hub->x - h->x, dy = hub->y - h->y;
+            float d = sqrtf(dx * dx + dy * dy) + 1e-3f;
+            float rest = hub->size + 18.0f;
+            float f = SPRING_K * w * (d - rest);
+            fx += f * dx / d;
+            fy += f * dy / d;
+            if (sp->strength > best) {
+                best = sp->strength;
+                h->cls = hub->cls;
+            }
+            sp->strength *= decay;
+            if (sp->strength < SPRING_MIN) { /* cut: move the last one here */
+                s->hubs[sp->hub].links--;
+                h->springs[k] = h->springs[--h->nsprings];
+                continue;
+            }
+            k++;
+        }
+        repel_neighbours(s, &g, i, &fx, &fy);
+        integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
+        h->heat *= decay;
+        h->flash *= flash_decay;
+        h->size = 3.0f + 1.5f * log2f(1.0f + h->heat / 256.0f);
+        if (!fade(&h->alpha, &h->idle, &s->o, dt))
+            release_host(s, i);
+    }
+}
+
+void swarm_step(struct swarm *s, float dt)
+{
+    if (!(dt > 0))
+        return;
+    float decay = exp2f(-dt / s->o.half_life_s);
+    step_hosts(s, dt, decay);
+    step_hubs(s, dt, decay);
+}
+
+const struct swarm_hub *swarm_hubs(const struct swarm *s, size_t *n)
+{
+    *n = s->nhubs_used;
+    return s->hubs;
+}
+
+const struct swarm_host *swarm_hosts(const struct swarm *s, size_t *n)
+{
+    *n = s->nhosts_used;
+    return s->hosts;
+}
+
+void swarm_get_stats(const struct swarm *s, struct swarm_stats *out)
+{
+    *out = s->st;
+    out->hosts = s->nhosts_used - s->nfree_hosts;
+    out->hubs = s->nhubs_used - s->nfree_hubs;
+}

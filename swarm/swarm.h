@@ -1,0 +1,81 @@
+/* The particle simulation: service hubs keyed by (protocol, service port)
+ * and endpoint hosts keyed by address, tied by springs that octets
+ * strengthen and time decays. Runs on a fixed animation step, so the same
+ * events and options always give the same state. */
+#ifndef FLOWSWARM_SWARM_H
+#define FLOWSWARM_SWARM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/event.h"
+#include "swarm/services.h"
+
+enum { SWARM_SPRINGS = 4 }; /* hubs one host is tied to at most */
+
+struct swarm_opts {
+    uint32_t max_hosts; /* 0 means 100000 */
+    uint32_t max_hubs;  /* 0 means 1024 */
+    float half_life_s;  /* spring and activity decay, animation seconds; 0: 3 */
+    float idle_s;       /* quiet time before fading out; 0: 4 */
+    float fade_s;       /* fade-out (and reclaim) time; 0: 1.5 */
+};
+
+struct swarm_spring {
+    uint32_t hub;   /* index into the hub array */
+    float strength; /* grows with log octets, decays */
+};
+
+struct swarm_hub {
+    float x, y, vx, vy;
+    float heat;   /* recent octets, decaying */
+    float size;   /* radius in world units */
+    float alpha;  /* 0..1: fades in when born, out when idle */
+    float idle;   /* animation seconds since its last event */
+    uint32_t links; /* springs that point here */
+    uint16_t port;
+    uint8_t proto;
+    uint8_t cls;  /* enum service_class */
+    bool live;
+    char label[32];
+};
+
+struct swarm_host {
+    float x, y, vx, vy;
+    float heat, size, alpha, idle;
+    float flash; /* 1 at an event, decaying fast */
+    struct swarm_spring springs[SWARM_SPRINGS];
+    uint8_t nsprings;
+    uint8_t cls; /* class of its strongest spring */
+    bool live;
+    struct addr addr;
+};
+
+struct swarm_stats {
+    uint32_t hosts, hubs;   /* live now */
+    uint64_t events;        /* applied since creation */
+    uint64_t octets;
+    uint64_t refused;       /* events lost to the host or hub limit */
+};
+
+struct swarm;
+
+/* Owned by the caller; free with swarm_destroy(). */
+struct swarm *swarm_create(const struct swarm_opts *opts);
+void swarm_destroy(struct swarm *s);
+
+/* Applies one event: both endpoints are tied to the event's service hub. */
+void swarm_add_event(struct swarm *s, const struct event *ev);
+
+/* Advances the simulation by dt animation seconds. */
+void swarm_step(struct swarm *s, float dt);
+
+/* Arrays of capacity *n; entries with live == false are unused. Valid
+ * until the next swarm_add_event() or swarm_step(). */
+const struct swarm_hub *swarm_hubs(const struct swarm *s, size_t *n);
+const struct swarm_host *swarm_hosts(const struct swarm *s, size_t *n);
+
+void swarm_get_stats(const struct swarm *s, struct swarm_stats *out);
+
+#endif
