@@ -51,6 +51,19 @@ static int net_from_version(struct cursor *c)
     }
 }
 
+static int net_from_ethertype(struct cursor *c, uint16_t type);
+
+/* RFC 1661 PPP protocol numbers: IPv4, IPv6, MPLS unicast and multicast. */
+static int net_from_ppp(struct cursor *c, uint16_t proto)
+{
+    switch (proto) {
+    case 0x0021: return NET_IPV4;
+    case 0x0057: return NET_IPV6;
+    case 0x0281: case 0x0283: return net_from_ethertype(c, 0x8847);
+    default: return NET_NONE;
+    }
+}
+
 /* Follows an EtherType through VLAN tags (802.1Q, 802.1ad QinQ), MPLS label
  * stacks (RFC 3032), PPPoE sessions (RFC 2516) and 802.2 LLC/SNAP. */
 static int net_from_ethertype(struct cursor *c, uint16_t type)
@@ -65,18 +78,33 @@ static int net_from_ethertype(struct cursor *c, uint16_t type)
             cur_skip(c, 2); /* TCI */
             type = cur_u16be(c);
             continue;
+        case 0x8926: /* Cisco VN-Tag: 4 bytes of tag */
+            cur_skip(c, 4);
+            type = cur_u16be(c);
+            continue;
+        case 0x893f: /* IEEE 802.1BR E-Tag: 6 bytes of tag */
+            cur_skip(c, 6);
+            type = cur_u16be(c);
+            continue;
         case 0x8847: case 0x8848: {
             uint32_t label;
             int n = 0;
             do {
                 label = cur_u32be(c);
             } while (!c->err && !(label & 0x100) && ++n < 32);
-            return c->err ? NET_NONE : net_from_version(c);
+            if (c->err || cur_left(c) < 1)
+                return NET_NONE;
+            if (c->p[c->off] >> 4 != 0)
+                return net_from_version(c);
+            /* RFC 4448: a zero first nibble is the pseudowire control
+             * word, and an Ethernet frame follows it. */
+            cur_skip(c, 4 + 12);
+            type = cur_u16be(c);
+            continue;
         }
         case 0x8864: {
             cur_skip(c, 6); /* ver/type, code, session id, length */
-            uint16_t ppp = cur_u16be(c);
-            return ppp == 0x0021 ? NET_IPV4 : ppp == 0x0057 ? NET_IPV6 : NET_NONE;
+            return net_from_ppp(c, cur_u16be(c));
         }
         default:
             if (type > 1500)
@@ -150,8 +178,7 @@ static int strip_link(int dlt, struct cursor *c)
     case DLT_PPP_: { /* RFC 1662: optional 0xff 0x03, then the protocol */
         if (cur_left(c) >= 2 && c->p[c->off] == 0xff && c->p[c->off + 1] == 0x03)
             cur_skip(c, 2);
-        uint16_t ppp = cur_u16be(c);
-        return ppp == 0x0021 ? NET_IPV4 : ppp == 0x0057 ? NET_IPV6 : NET_NONE;
+        return net_from_ppp(c, cur_u16be(c));
     }
     case DLT_RAW_: case DLT_RAW_BSD_:
         return net_from_version(c);

@@ -53,8 +53,9 @@ static const AVCodec *pick_codec(const AVOutputFormat *fmt)
 struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t errlen)
 {
     struct encoder *e = xcalloc(1, sizeof(*e));
-    /* The encoder's own statistics are noise to a user; errors are ours. */
-    av_log_set_level(AV_LOG_ERROR);
+    /* libav's own log lines would repeat ours with less context: every
+     * failure is reported through err or encoder_error() instead. */
+    av_log_set_level(AV_LOG_FATAL);
     bool to_stdout = strcmp(o->path, "-") == 0;
     const char *shown = to_stdout ? "<stdout>" : o->path;
     e->w = o->width;
@@ -169,6 +170,10 @@ static bool drain(struct encoder *e)
             return true;
         if (rc < 0)
             return fail(e, "encoding failed", rc);
+        /* Every frame lasts one tick; without it the muxer's edit list
+         * can cut the last frame short. */
+        if (e->pkt->duration == 0)
+            e->pkt->duration = 1;
         av_packet_rescale_ts(e->pkt, e->enc->time_base, e->st->time_base);
         e->pkt->stream_index = e->st->index;
         rc = av_interleaved_write_frame(e->oc, e->pkt);

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the flowswarm command as a user runs it: headless
+render to mp4 (frame count, size, frames not blank, identical on a rerun),
+the window under Xvfb, the no-argument demo, stdin, interruption, and the
+one-line errors for bad input.
+
+usage: e2e_test.py FLOWSWARM SAMPLE DATA_DIR"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+FAILS = []
+COUNT = 0
+
+
+def check(cond, what):
+    global COUNT
+    COUNT += 1
+    if not cond:
+        FAILS.append(what)
+        print(f"  FAIL: {what}")
+
+
+def run(args, env=None, timeout=300, **kw):
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout,
+                          env=env, check=False, **kw)
+
+
+def probe_frames(path):
+    r = run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+             "-show_entries", "stream=nb_read_frames,width,height,codec_name",
+             "-of", "default=noprint_wrappers=1", path])
+    info = dict(line.split("=", 1) for line in r.stdout.split() if "=" in line)
+    return info
+
+
+def gray_frames(path, w, h):
+    """Every frame as 8-bit luma, decoded by ffmpeg."""
+    r = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo",
+                        "-pix_fmt", "gray", "-"], capture_output=True, check=False)
+    size = w * h
+    data = r.stdout
+    return [data[i:i + size] for i in range(0, len(data) - size + 1, size)]
+
+
+def lit_fraction(frame, threshold=48):
+    return sum(1 for b in frame[::7] if b > threshold) / len(frame[::7])
+
+
+def frame_hashes(path):
+    r = run(["ffmpeg", "-v", "error", "-i", path, "-f", "framemd5", "-"])
+    return [line.split(",")[-1].strip() for line in r.stdout.splitlines()
+            if line and not line.startswith("#")]
+
+
+def test_render(exe, sample, tmp):
+    print("render: a short mp4, headless")
+    out = os.path.join(tmp, "replay.mp4")
+    r = run([exe, "-r", sample, "-o", out, "--duration", "3", "--fps", "20",
+             "--size", "640x360", "-q"])
+    check(r.returncode == 0, f"render exits 0 (got {r.returncode}: {r.stderr.strip()})")
+    check(r.stderr == "", f"-q prints nothing (got {r.stderr!r})")
+    info = probe_frames(out)
+    check(info.get("codec_name") == "h264", f"H.264 stream ({info})")
+    check(info.get("width") == "640" and info.get("height") == "360", f"640x360 ({info})")
+    check(info.get("nb_read_frames") == "60", f"3 s at 20 fps is 60 frames ({info})")
+    frames = gray_frames(out, 640, 360)
+    check(len(frames) == 60, f"60 decoded frames (got {len(frames)})")
+    if len(frames) == 60:
+        lit = [lit_fraction(frames[i]) for i in (0, 20, 40, 59)]
+        print(f"  lit fraction at frames 0, 20, 40, 59: {lit}")
+        check(all(x > 0.001 for x in lit), "every sampled frame shows something")
+        check(max(lit) > 0.01, "the swarm covers a visible part of the frame")
+        check(max(lit) < 0.9, "frames are not washed out")
+        check(frames[20] != frames[40], "the animation moves")
+    again = os.path.join(tmp, "again.mp4")
+    run([exe, "-r", sample, "-o", again, "--duration", "3", "--fps", "20", "--size",
+         "640x360", "-q"])
+    h1, h2 = frame_hashes(out), frame_hashes(again)
+    check(len(h1) == 60 and h1 == h2, "the same input and options give identical frames")
+
+
+def test_other_containers(exe, sample, tmp):
+    print("render: mkv and webm")
+    for ext, codec in (("mkv", "h264"), ("webm", "vp9")):
+        out = os.path.join(tmp, "x." + ext)
+        r = run([exe, "-r", sample, "-o", out, "--duration", "1", "--fps", "10",
+                 "--size", "320x240", "-q"])
+        info = probe_frames(out)
+        check(r.returncode == 0 and info.get("codec_name") == codec
+              and info.get("nb_read_frames") == "10", f".{ext} gives {codec} ({info})")
+
+
+def test_stdin_and_events(exe, sample):
+    print("events: file and stdin agree")
+    a = run([exe, "-r", sample, "--events"])
+    with open(sample, "rb") as f:
+        b = subprocess.run([exe, "-r", "-", "--events"], stdin=f, capture_output=True,
+                           check=False)
+    lines = a.stdout.splitlines()
+    check(a.returncode == 0 and len(lines) == 4631, f"4631 events (got {len(lines)})")
+    check(b.returncode == 0 and b.stdout.decode() == a.stdout, "-r - reads stdin the same")
+    fields = lines[0].split("\t") if lines else []
+    check(len(fields) == 9, "nine tab-separated fields")
+    f = run([exe, "-r", sample, "--events", "udp", "port", "53"])
+    check(f.returncode == 0 and len(f.stdout.splitlines()) == 138,
+          "a trailing BPF expression filters (138 DNS packets)")
+
+
+def test_errors(exe, sample, tmp, data):
+    print("errors: one clear line and a non-zero exit")
+    not_capture = os.path.join(tmp, "notes.txt")
+    with open(not_capture, "w") as f:
+        f.write("this is not a capture\n")
+    cases = [
+        ([exe, "-r", not_capture, "--events"], 1, "notes.txt"),
+        ([exe, "-r", os.path.join(tmp, "missing.pcap"), "-o", os.path.join(tmp, "m.mp4")],
+         1, "missing.pcap"),
+        ([exe, "--bogus"], 2, "--bogus"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "x.mp4"), "--size", "641x360"], 2,
+         "--size"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "x.mp4"), "--fps", "0"], 2, "--fps"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "no", "such", "dir.mp4")], 1,
+         "dir.mp4"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "video.xyz")], 1, "video.xyz"),
+        ([exe, "-r", sample, "--events", "port", "nonsense"], 1, "filter"),
+    ]
+    for args, code, needle in cases:
+        r = run(args)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode == code and len(lines) == 1 and needle in lines[0],
+              f"{' '.join(args[1:])}: exit {code} and one line naming {needle!r} "
+              f"(got {r.returncode}: {r.stderr.strip()!r})")
+    check(not os.path.exists(os.path.join(tmp, "x.mp4")), "a bad option writes nothing")
+
+    trunc = os.path.join(data, "pcap/derived-truncated")
+    if not os.path.isdir(trunc):
+        print("  SKIP: truncated captures: test data absent")
+        return
+    r = run([exe, "-r", os.path.join(trunc, "get_cut_mid_record.pcap"), "--events"])
+    check(r.returncode == 0 and len(r.stdout.splitlines()) == 7,
+          "a capture cut mid-record: the 7 whole packets are used")
+    check("offset 3650" in r.stderr and "get_cut_mid_record.pcap" in r.stderr,
+          f"the warning names the file and offset ({r.stderr.strip()!r})")
+    out = os.path.join(tmp, "cut.mp4")
+    r = run([exe, "-r", os.path.join(trunc, "get_cut_mid_record.pcap"), "-o", out,
+             "--duration", "1", "-q"])
+    check(r.returncode == 0 and probe_frames(out).get("nb_read_frames") == "30",
+          "a damaged capture still renders")
+    r = run([exe, "-r", os.path.join(trunc, "get_cut_inside_file_header.pcap"), "--events"])
+    check(r.returncode == 1 and "get_cut_inside_file_header.pcap" in r.stderr,
+          "a capture cut inside its header is refused, naming it")
+
+
+def test_interrupt(exe, sample, tmp):
+    print("interrupt: SIGINT finishes the file")
+    out = os.path.join(tmp, "long.mp4")
+    p = subprocess.Popen([exe, "-r", sample, "-o", out, "--duration", "600", "--size",
+                          "320x240", "-q"], stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    info = probe_frames(out)
+    n = int(info.get("nb_read_frames", "0") or 0)
+    check(p.returncode == 130, f"exit status 130 after SIGINT (got {p.returncode}: {err})")
+    check(n > 10, f"the interrupted file plays and holds the frames rendered ({n})")
+
+
+def test_demo(exe, tmp):
+    print("demo: no arguments and no display render the sample")
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    d = os.path.join(tmp, "demo")
+    os.mkdir(d)
+    r = run([exe], env=env, cwd=d, timeout=600)
+    out = os.path.join(d, "flowswarm-demo.mp4")
+    check(r.returncode == 0 and os.path.exists(out), f"demo rendered ({r.stderr.strip()})")
+    check("flowswarm-demo.mp4" in r.stderr, "the demo says where the video is")
+    info = probe_frames(out)
+    check(info.get("nb_read_frames") == "900", f"30 s at 30 fps ({info})")
+
+
+def test_window(exe, sample, tmp):
+    print("window: plays under Xvfb and closes at the end")
+    if not shutil.which("xvfb-run"):
+        print("  SKIP: xvfb-run is not installed")
+        return
+    r = run(["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", exe, "-r", sample,
+             "--duration", "2", "--stop-at-end"], timeout=120)
+    check(r.returncode == 0, f"window run exits 0 (got {r.returncode}: {r.stderr.strip()})")
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    exe, sample, data = sys.argv[1:]
+    for tool in ("ffprobe", "ffmpeg"):
+        if not shutil.which(tool):
+            print(f"SKIP: {tool} is not installed")
+            return 77
+    with tempfile.TemporaryDirectory() as tmp:
+        test_render(exe, sample, tmp)
+        test_other_containers(exe, sample, tmp)
+        test_stdin_and_events(exe, sample)
+        test_errors(exe, sample, tmp, data)
+        test_interrupt(exe, sample, tmp)
+        test_window(exe, sample, tmp)
+        test_demo(exe, tmp)
+    print(f"{COUNT - len(FAILS)} passed, {len(FAILS)} failed")
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+/* Swarm: the same events and steps give a bit-identical state; nothing
+ * goes NaN or flies off when one host moves 99% of the bytes or 10k hosts
+ * appear in one frame; idle things are reclaimed; limits hold. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "swarm/swarm.h"
+
+static struct event make_event(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
+                               uint16_t dport, uint64_t octets)
+{
+    struct event e;
+    memset(&e, 0, sizeof(e));
+    e.src.family = e.dst.family = 4;
+    e.src.b[0] = (uint8_t)(src >> 24);
+    e.src.b[1] = (uint8_t)(src >> 16);
+    e.src.b[2] = (uint8_t)(src >> 8);
+    e.src.b[3] = (uint8_t)src;
+    e.dst.b[0] = (uint8_t)(dst >> 24);
+    e.dst.b[1] = (uint8_t)(dst >> 16);
+    e.dst.b[2] = (uint8_t)(dst >> 8);
+    e.dst.b[3] = (uint8_t)dst;
+    e.proto = proto;
+    e.sport = sport;
+    e.dport = dport;
+    e.octets = octets;
+    e.packets = 1;
+    return e;
+}
+
+/* A scripted mix of services and hosts, with a pseudo-random generator
+ * of its own so both runs see the same events. */
+static void drive(struct swarm *s, int frames)
+{
+    static const uint16_t ports[] = {80, 443, 53, 22, 25, 3306, 8080, 123};
+    unsigned seed = 42;
+    for (int f = 0; f < frames; f++) {
+        for (int k = 0; k < 40; k++) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t client = 0x0a000000u | (seed >> 20);
+            uint16_t port = ports[(seed >> 8) % 8];
+            uint8_t proto = port == 53 || port == 123 ? 17 : 6;
+            struct event e = make_event(client, 0xc0a80001u + port % 7, proto,
+                                        (uint16_t)(40000 + (seed & 1023)), port,
+                                        60 + (seed >> 4) % 1400);
+            swarm_add_event(s, &e);
+        }
+        swarm_step(s, 1.0f / 30);
+    }
+}
+
+static bool all_finite(const struct swarm *s, float limit)
+{
+    size_t n;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_host *h = &hosts[i];
+        if (!h->live)
+            continue;
+        if (!isfinite(h->x) || !isfinite(h->y) || !isfinite(h->vx) || !isfinite(h->vy) ||
+            !isfinite(h->size) || fabsf(h->x) > limit || fabsf(h->y) > limit)
+            return false;
+    }
+    const struct swarm_hub *hubs = swarm_hubs(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_hub *h = &hubs[i];
+        if (h->live && (!isfinite(h->x) || !isfinite(h->y) || !isfinite(h->size) ||
+                        fabsf(h->x) > limit || fabsf(h->y) > limit))
+            return false;
+    }
+    return true;
+}
+
+static void test_determinism(void)
+{
+    struct swarm *a = swarm_create(NULL), *b = swarm_create(NULL);
+    drive(a, 300);
+    drive(b, 300);
+    size_t na, nb;
+    const struct swarm_host *ha = swarm_hosts(a, &na), *hb = swarm_hosts(b, &nb);
+    CHECK_EQ_U(na, nb);
+    CHECK(memcmp(ha, hb, na * sizeof(*ha)) == 0);
+    const struct swarm_hub *ua = swarm_hubs(a, &na), *ub = swarm_hubs(b, &nb);
+    CHECK_EQ_U(na, nb);
+    CHECK(memcmp(ua, ub, na * sizeof(*ua)) == 0);
+    struct swarm_stats sa, sb;
+    swarm_get_stats(a, &sa);
+    swarm_get_stats(b, &sb);
+    CHECK(sa.hosts > 100 && sa.hubs == 8);
+    CHECK_EQ_U(sa.hosts, sb.hosts);
+    CHECK(all_finite(a, 1e5f));
+    swarm_destroy(a);
+    swarm_destroy(b);
+}
+
+static void test_one_host_dominates(void)
+{
+    struct swarm *s = swarm_create(NULL);
+    for (int f = 0; f < 300; f++) {
+        struct event big = make_event(0x0a000001u, 0x0a000002u, 6, 50000, 443,
+                                      UINT64_C(1) << 40);
+        swarm_add_event(s, &big);
+        for (uint32_t k = 0; k < 20; k++) {
+            struct event small = make_event(0x0b000000u + k, 0x0a000002u, 6, 50001, 443, 40);
+            swarm_add_event(s, &small);
+        }
+        swarm_step(s, 1.0f / 30);
+        if (!all_finite(s, 1e5f))
+            break;
+    }
+    CHECK(all_finite(s, 1e5f));
+    swarm_destroy(s);
+}
+
+static void test_burst_of_hosts(void)
+{
+    struct swarm *s = swarm_create(NULL);
+    for (uint32_t k = 0; k < 10000; k++) {
+        struct event e = make_event(0x0a000000u + k, 0x08080808u, 17, 33000, 53, 80);
+        swarm_add_event(s, &e);
+    }
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.hosts, 10001);
+    for (int f = 0; f < 120; f++)
+        swarm_step(s, 1.0f / 30);
+    CHECK(all_finite(s, 1e5f));
+    swarm_destroy(s);
+}
+
+static void test_reclaim_and_limits(void)
+{
+    struct swarm *s = swarm_create(&(struct swarm_opts){.max_hosts = 50, .idle_s = 1,
+                                                        .fade_s = 0.5f});
+    for (uint32_t k = 0; k < 100; k++) {
+        struct event e = make_event(0x0a000000u + k, 0x0a0000ffu, 6, 40000, 80, 500);
+        swarm_add_event(s, &e);
+    }
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.hosts, 50);   /* the cap holds */
+    CHECK(st.refused > 0);      /* and what did not fit is counted */
+    for (int f = 0; f < 30 * 5; f++)
+        swarm_step(s, 1.0f / 30);
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.hosts, 0); /* idle hosts faded and were reclaimed */
+    CHECK_EQ_U(st.hubs, 0);
+    /* and the freed slots are used again */
+    struct event e = make_event(0x0c000001u, 0x0c000002u, 17, 5000, 53, 100);
+    swarm_add_event(s, &e);
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.hosts, 2);
+    CHECK_EQ_U(st.hubs, 1);
+    swarm_destroy(s);
+}
+
+static void test_service_side(void)
+{
+    CHECK_EQ_U(services_port(6, 51000, 443), 443);
+    CHECK_EQ_U(services_port(6, 443, 51000), 443);
+    CHECK_EQ_U(services_port(17, 53, 5353), 53);   /* both known: the lower */
+    CHECK_EQ_U(services_port(6, 40000, 31337), 31337); /* unknown: the lower */
+    CHECK_EQ_U(services_port(1, 0, 0x0800), 0);
+    char label[32];
+    services_label(6, 443, label, sizeof(label));
+    CHECK(strcmp(label, "https 443/tcp") == 0);
+    services_label(17, 53, label, sizeof(label));
+    CHECK(strcmp(label, "domain 53/udp") == 0);
+    services_label(47, 0, label, sizeof(label));
+    CHECK(strcmp(label, "gre") == 0);
+    CHECK(services_class(6, 3306) == SVC_DB);
+    CHECK(services_class(58, 0) == SVC_ICMP);
+}
+
+int main(void)
+{
+    test_service_side();
+    test_determinism();
+    test_one_host_dominates();
+    test_burst_of_hosts();
+    test_reclaim_and_limits();
+    return check_done("swarm");
+}
