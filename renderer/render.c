@@ -235,7 +235,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         if (!h->live || h->alpha <= 0)
             continue;
         const float *c = class_rgb[h->cls];
-        r->sprites[ns++] = (struct sprite){h->x, h->y, h->size, 0.3f,
+        r->sprites[ns++] = (struct sprite){h->x, h->y, h->size, -1.0f, /* hub style */
                                            c[0], c[1], c[2], fminf(h->alpha, 1.0f)};
     }
 

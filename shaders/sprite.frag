@@ -1,5 +1,7 @@
 #version 330 core
-// A solid core with a soft edge, a halo, and a flash that brightens both.
+// Hosts: a solid core with a soft edge, a halo, and a flash that
+// brightens both. Hubs (a negative flash) are a bright ring around a dim
+// disc, so services read apart from the hosts around them.
 in vec2 v_uv;
 in vec4 v_color;
 in float v_flash;
@@ -7,9 +9,19 @@ out vec4 o_color;
 void main()
 {
     float r = length(v_uv);
-    float core = 1.0 - smoothstep(0.8, 1.05, r);
-    float halo = exp(-r * r * 0.9) * (0.35 + 0.5 * v_flash);
-    float a = (core * 0.85 + halo) * v_color.a;
-    vec3 rgb = mix(v_color.rgb, vec3(1.0), 0.45 * v_flash * core);
+    float a;
+    vec3 rgb = v_color.rgb;
+    if (v_flash < 0.0) {
+        float ring = 1.0 - smoothstep(0.0, 0.14, abs(r - 0.92));
+        float disc = (1.0 - smoothstep(0.85, 0.95, r)) * 0.22;
+        float halo = exp(-r * r * 0.7) * 0.3;
+        a = (ring + disc + halo) * v_color.a;
+        rgb = mix(rgb, vec3(1.0), 0.25 * ring);
+    } else {
+        float core = 1.0 - smoothstep(0.8, 1.05, r);
+        float halo = exp(-r * r * 0.9) * (0.35 + 0.5 * v_flash);
+        a = (core * 0.85 + halo) * v_color.a;
+        rgb = mix(rgb, vec3(1.0), 0.45 * v_flash * core);
+    }
     o_color = vec4(rgb * a, a);
 }

@@ -1,7 +1,7 @@
 #version 330 core
 // Instanced glow sprite: a quad around each hub or host.
 layout(location = 0) in vec2 a_corner;   // quad corner in [-1, 1]
-layout(location = 1) in vec4 a_inst;     // world x, y, core radius, flash
+layout(location = 1) in vec4 a_inst;     // world x, y, core radius, flash (<0: hub)
 layout(location = 2) in vec4 a_color;    // rgb, alpha
 uniform vec2 u_center;    // world point at the viewport centre
 uniform float u_scale;    // pixels per world unit
