@@ -1,5 +1,6 @@
 /* Time reorder as a binary min-heap on (time, arrival sequence): ties
- * leave in arrival order, so the output is deterministic. */
+ * leave in arrival order, so the output is deterministic. The heap moves
+ * small keys; the events themselves stay put in a slot pool. */
 #include "ingest/reorder.h"
 
 #include <assert.h>
@@ -9,12 +10,14 @@
 
 struct slot {
     int64_t key;
-    uint64_t seq;
-    struct event ev;
+    uint64_t seq : 40; /* arrival order; wraps after 2^40 events */
+    uint64_t idx : 24; /* the event's place in the pool */
 };
 
 struct reorder {
     struct slot *heap;
+    struct event *pool;
+    uint32_t *free_idx; /* stack of unused pool places */
     size_t n, cap;
     int64_t window_ns;
     uint64_t seq;
@@ -29,7 +32,13 @@ struct reorder *reorder_create(const struct reorder_opts *opts)
     struct reorder *r = xcalloc(1, sizeof(*r));
     r->cap = opts && opts->capacity ? opts->capacity : 65536;
     r->window_ns = opts && opts->window_ns ? opts->window_ns : 2000000000LL;
+    if (r->cap > (1u << 24))
+        r->cap = 1u << 24;
     r->heap = xcalloc(r->cap, sizeof(*r->heap));
+    r->pool = xcalloc(r->cap, sizeof(*r->pool));
+    r->free_idx = xcalloc(r->cap, sizeof(*r->free_idx));
+    for (size_t i = 0; i < r->cap; i++)
+        r->free_idx[i] = (uint32_t)(r->cap - 1 - i);
     r->newest = INT64_MIN;
     return r;
 }
@@ -39,6 +48,8 @@ void reorder_destroy(struct reorder *r)
     if (!r)
         return;
     free(r->heap);
+    free(r->pool);
+    free(r->free_idx);
     free(r);
 }
 
@@ -51,7 +62,10 @@ void reorder_push(struct reorder *r, const struct event *ev)
 {
     assert(r->n < r->cap);
     size_t i = r->n++;
-    struct slot s = {.key = ev->time_ns, .seq = r->seq++, .ev = *ev};
+    uint32_t idx = r->free_idx[r->cap - r->n];
+    r->pool[idx] = *ev;
+    struct slot s = {.key = ev->time_ns, .seq = r->seq++ & ((UINT64_C(1) << 40) - 1),
+                     .idx = idx};
     while (i > 0) {
         size_t parent = (i - 1) / 2;
         if (!less(&s, &r->heap[parent]))
@@ -73,7 +87,8 @@ bool reorder_pop(struct reorder *r, struct event *out, bool flush)
                (r->newest - top->key >= r->window_ns);
     if (!due)
         return false;
-    *out = top->ev;
+    *out = r->pool[top->idx];
+    r->free_idx[r->cap - r->n] = (uint32_t)top->idx;
     struct slot last = r->heap[--r->n];
     size_t i = 0;
     for (;;) {

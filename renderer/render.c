@@ -135,8 +135,9 @@ void render_destroy(struct render *r)
     free(r);
 }
 
-/* Eases the camera towards a view of everything visible, with room for
- * the HUD and labels. */
+/* Eases the camera towards a view of every visible hub and the ring of
+ * hosts around it, with room for the HUD and labels. Hosts in flight do
+ * not widen the view: they would shrink the swarm to a dot. */
 static void update_camera(struct render *r, const struct swarm *s, int w, int h, float dt)
 {
     float minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
@@ -145,20 +146,11 @@ static void update_camera(struct render *r, const struct swarm *s, int w, int h,
     for (size_t i = 0; i < n; i++) {
         if (!hubs[i].live || hubs[i].alpha < 0.05f)
             continue;
-        float pad = hubs[i].size * 2 + 40;
+        float pad = hubs[i].size * 2 + 90;
         minx = fminf(minx, hubs[i].x - pad);
         maxx = fmaxf(maxx, hubs[i].x + pad);
         miny = fminf(miny, hubs[i].y - pad);
         maxy = fmaxf(maxy, hubs[i].y + pad);
-    }
-    const struct swarm_host *hosts = swarm_hosts(s, &n);
-    for (size_t i = 0; i < n; i++) {
-        if (!hosts[i].live || hosts[i].alpha < 0.3f)
-            continue;
-        minx = fminf(minx, hosts[i].x - 10);
-        maxx = fmaxf(maxx, hosts[i].x + 10);
-        miny = fminf(miny, hosts[i].y - 10);
-        maxy = fmaxf(maxy, hosts[i].y + 10);
     }
     if (!(minx < maxx)) {
         minx = miny = -400;

@@ -148,7 +148,7 @@ static uint32_t get_host(struct swarm *s, const struct addr *a)
     memset(h, 0, sizeof(*h));
     h->live = true;
     h->addr = *a;
-    hash_position(table_hash(a), 600.0f, &h->x, &h->y);
+    hash_position(table_hash(a), 350.0f, &h->x, &h->y);
     h->size = 3.0f;
     return i;
 }
