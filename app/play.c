@@ -225,7 +225,7 @@ static int run_export(const struct options *o, struct ingest *in, int64_t first,
         feed_until(feed, in, sw, clock, true);
         if (total == 0 && feed->ended && feed->pos >= feed->n && frame > 0)
             break;
-        swarm_step(sw, dt);
+        swarm_step(sw, clock, dt);
         hud.clock_ns = clock;
         rates_update(rates, sw, clock, &hud);
         int w, h;
@@ -306,7 +306,7 @@ static int run_window(const struct options *o, struct ingest *in, int64_t first,
         if (!hud.paused && have_first) {
             clock += hud.speed * 1e9 * dt;
             feed_until(feed, in, sw, (int64_t)clock, false);
-            swarm_step(sw, dt);
+            swarm_step(sw, (int64_t)clock, dt);
         }
         bool ended = feed->ended && feed->pos >= feed->n;
         if (ended && o->stop_at_end)

@@ -8,7 +8,7 @@
 
 /* An IP address; IPv4 uses the first 4 bytes of b, the rest are zero. */
 struct addr {
-    uint8_t family; /* 4 or 6 */
+    uint8_t family; /* 4 or 6; 0: not known (a flow aggregate without it) */
     uint8_t b[16];
 };
 

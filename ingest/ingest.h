@@ -15,7 +15,8 @@ struct ingest_opts {
     size_t npaths;
     const char *filter;         /* BPF expression for captures, or NULL */
     size_t ring_capacity;       /* 0 means 65536 */
-    struct reorder_opts reorder;
+    struct reorder_opts reorder; /* zeros: 2 s and 64 Ki events for captures,
+                                    15 min and 256 Ki events with flow files */
     bool file_order;            /* skip the reorder stage: events leave in
                                    the order decode read them */
 };

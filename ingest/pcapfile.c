@@ -63,13 +63,20 @@ static void report_damage(struct pcapfile *f, struct source_stats *st, const cha
 {
     long pos = f->classic ? (long)f->offset : ftell(f->fp);
     st->damaged = true;
+    /* libpcap reads pcapng only while every interface shares the first
+     * one's link type and snap length: not damage, a limit to name. */
+    const char *what = strstr(why, "interface") ? "unreadable" : "damaged";
+    const char *hint = strstr(why, "interface")
+                           ? "; libpcap reads pcapng files whose interfaces share one "
+                             "link type and snap length"
+                           : "";
     if (pos >= 0)
         snprintf(st->damage, sizeof(st->damage),
-                 "%s: damaged at offset %ld after %llu packets (%s)", f->name, pos,
-                 (unsigned long long)st->records, why);
+                 "%s: %s at offset %ld after %llu packets (%s%s)", f->name, what, pos,
+                 (unsigned long long)st->records, why, hint);
     else
-        snprintf(st->damage, sizeof(st->damage), "%s: damaged after %llu packets (%s)",
-                 f->name, (unsigned long long)st->records, why);
+        snprintf(st->damage, sizeof(st->damage), "%s: %s after %llu packets (%s%s)",
+                 f->name, what, (unsigned long long)st->records, why, hint);
 }
 
 static bool pcapfile_next(void *impl, struct event *ev, struct source_stats *st)

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include "ingest/flowfile.h"
 #include "ingest/pcapfile.h"
 #include "ingest/xalloc.h"
 
 struct source {
     const struct source_ops *ops;
+    bool flows;
     void *impl;
     char *name;
     struct source_stats stats;
@@ -94,9 +96,12 @@ struct source *source_open(const char *path, const char *filter, char *err,
             fclose(fp);
         return NULL;
     }
-    if (!is_pcap_magic(magic)) {
+    /* flow-tools: 0xcf 0x10, byte order, stream version (ftlib.h) */
+    bool flows = magic[0] == 0xcf && magic[1] == 0x10;
+    if (!flows && !is_pcap_magic(magic)) {
         snprintf(err, errlen,
-                 "%s: not a pcap or pcapng capture (first bytes %02x %02x %02x %02x)",
+                 "%s: not a pcap, pcapng or flow-tools file (first bytes %02x %02x %02x "
+                 "%02x)",
                  name, magic[0], magic[1], magic[2], magic[3]);
         if (!is_stdin)
             fclose(fp);
@@ -114,11 +119,13 @@ struct source *source_open(const char *path, const char *filter, char *err,
         return NULL;
     }
     bool pcapng = magic[0] == 0x0a && magic[1] == 0x0d;
-    void *impl = pcapfile_open(in, name, pcapng, filter, err, errlen);
+    void *impl = flows ? flowfile_open(in, name, err, errlen)
+                       : pcapfile_open(in, name, pcapng, filter, err, errlen);
     if (!impl)
         return NULL;
     struct source *s = xcalloc(1, sizeof(*s));
-    s->ops = &pcapfile_ops;
+    s->ops = flows ? &flowfile_ops : &pcapfile_ops;
+    s->flows = flows;
     s->impl = impl;
     s->name = strdup(name);
     return s;
@@ -148,6 +155,11 @@ const struct source_stats *source_stats(const struct source *s)
     return &s->stats;
 }
 
+bool source_is_flows(const struct source *s)
+{
+    return s->flows;
+}
+
 const char *source_name(const struct source *s)
 {
     return s->name;
@@ -164,6 +176,7 @@ void source_destroy(struct source *s)
 
 const char *addr_format(const struct addr *a, char *buf, unsigned len)
 {
+    /* family 0 (a side a record does not name) reads as 0.0.0.0 */
     if (!inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->b, buf, len))
         snprintf(buf, len, "?");
     return buf;

@@ -18,6 +18,8 @@ struct source_stats {
     struct decode_stats decode;
     bool damaged;             /* reading stopped early at damage */
     char damage[320];         /* then: one line naming the file and offset */
+    uint64_t skipped;         /* records with nothing to show */
+    char skip_reason[160];    /* why, when skipped is not zero */
 };
 
 /* Opens path ("-" for stdin); filter, if not NULL, is a BPF expression
@@ -37,6 +39,10 @@ bool source_next(struct source *s, struct event *ev);
 bool source_time_range(struct source *s, int64_t *first_ns, int64_t *last_ns);
 
 const struct source_stats *source_stats(const struct source *s);
+
+/* Whether the source holds flow records (whose start times arrive far
+ * out of order) rather than packets. */
+bool source_is_flows(const struct source *s);
 const char *source_name(const struct source *s);
 void source_destroy(struct source *s);
 
