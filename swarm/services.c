@@ -2,7 +2,6 @@
  * the service side of a conversation. */
 #include "swarm/services.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 
 struct service {
@@ -71,6 +70,11 @@ static const struct service *lookup(uint8_t proto, uint16_t port)
 static bool has_ports(uint8_t proto)
 {
     return proto == 6 || proto == 17 || proto == 33 || proto == 132 || proto == 136;
+}
+
+bool services_known(uint8_t proto, uint16_t port)
+{
+    return has_ports(proto) && lookup(proto, port) != NULL;
 }
 
 uint16_t services_port(uint8_t proto, uint16_t sport, uint16_t dport)

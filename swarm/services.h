@@ -3,6 +3,7 @@
 #ifndef FLOWSWARM_SERVICES_H
 #define FLOWSWARM_SERVICES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,9 @@ enum service_class {
  * first (the lower if both are), else the lower port. 0 for protocols
  * without ports and for ICMP. */
 uint16_t services_port(uint8_t proto, uint16_t sport, uint16_t dport);
+
+/* Whether port is in the table of well-known services for proto. */
+bool services_known(uint8_t proto, uint16_t port);
 
 enum service_class services_class(uint8_t proto, uint16_t port);
 

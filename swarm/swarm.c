@@ -24,6 +24,15 @@
 #define GRID_MAX 512       /* cells per side at most */
 #define WORLD_MAX 1.0e5f   /* positions are clamped to +-WORLD_MAX */
 
+/* A flow record with a duration, still being fed to the swarm. */
+struct swarm_flow {
+    struct addr src, dst;
+    int64_t start, end, applied; /* capture times, ns */
+    double octets;               /* not yet applied */
+    uint16_t port;
+    uint8_t proto;
+};
+
 struct swarm {
     struct swarm_opts o;
     struct swarm_hub *hubs;
@@ -33,6 +42,9 @@ struct swarm {
     uint32_t nfree_hubs, nfree_hosts;
     struct table *hub_index, *host_index;
     struct swarm_stats st;
+    uint32_t port_seen[3][65536]; /* events per port: TCP, UDP, the rest */
+    struct swarm_flow *flows; /* flows still pulling, in arrival order */
+    uint32_t nflows;
     /* grid scratch, sized for max_hosts */
     uint32_t *cell_of, *order, *cell_start;
 };
@@ -52,6 +64,9 @@ struct swarm *swarm_create(const struct swarm_opts *opts)
         s->o.idle_s = 4.0f;
     if (!(s->o.fade_s > 0))
         s->o.fade_s = 1.5f;
+    if (!s->o.max_flows)
+        s->o.max_flows = 65536;
+    s->flows = xcalloc(s->o.max_flows, sizeof(*s->flows));
     s->hubs = xcalloc(s->o.max_hubs, sizeof(*s->hubs));
     s->hosts = xcalloc(s->o.max_hosts, sizeof(*s->hosts));
     s->free_hubs = xcalloc(s->o.max_hubs, sizeof(uint32_t));
@@ -77,6 +92,7 @@ void swarm_destroy(struct swarm *s)
     free(s->cell_of);
     free(s->order);
     free(s->cell_start);
+    free(s->flows);
     free(s);
 }
 
@@ -183,29 +199,106 @@ static void touch_host(struct swarm_host *h, float octets)
     h->flash = 1.0f;
 }
 
-void swarm_add_event(struct swarm *s, const struct event *ev)
+/* Ties both known endpoints to the service hub with a pull of octets.
+ * A side with no address (family 0: a flow aggregate that does not name
+ * it) is left out. False when the host or hub limit refused it. */
+static bool apply(struct swarm *s, uint8_t proto, uint16_t port, const struct addr *src,
+                  const struct addr *dst, double octets)
+{
+    uint32_t hub = get_hub(s, proto, port);
+    if (hub == UINT32_MAX)
+        return false;
+    uint32_t ends[2];
+    int n = 0;
+    if (src->family)
+        ends[n++] = get_host(s, src);
+    if (dst->family && !(src->family && addr_equal(src, dst)))
+        ends[n++] = get_host(s, dst);
+    for (int k = 0; k < n; k++)
+        if (ends[k] == UINT32_MAX)
+            return false;
+    if (n == 0)
+        return false;
+    /* Log scale: a jumbo transfer outweighs a SYN without drowning it. */
+    float amount = log2f(1.0f + (float)octets) / 10.0f;
+    for (int k = 0; k < n; k++) {
+        tie(s, ends[k], hub, amount);
+        touch_host(&s->hosts[ends[k]], (float)octets);
+    }
+    struct swarm_hub *h = &s->hubs[hub];
+    h->heat += (float)octets;
+    h->idle = 0;
+    return true;
+}
+
+/* The service side of an event. Past the table of known services, the
+ * port seen in more events wins (ties: the lower): a server's port recurs
+ * across its clients while their ephemeral ports do not, so a flood from
+ * random source ports gathers on its one target port. */
+static uint16_t service_port(struct swarm *s, const struct event *ev)
 {
     uint16_t port = services_port(ev->proto, ev->sport, ev->dport);
-    uint32_t hub = get_hub(s, ev->proto, port);
-    uint32_t a = hub == UINT32_MAX ? UINT32_MAX : get_host(s, &ev->src);
-    uint32_t b = a == UINT32_MAX ? UINT32_MAX : get_host(s, &ev->dst);
-    if (b == UINT32_MAX) {
+    if (port == 0 || services_known(ev->proto, port))
+        return port;
+    uint32_t *seen = s->port_seen[ev->proto == 6 ? 0 : ev->proto == 17 ? 1 : 2];
+    if (seen[ev->sport] < UINT32_MAX)
+        seen[ev->sport]++;
+    if (seen[ev->dport] < UINT32_MAX && ev->dport != ev->sport)
+        seen[ev->dport]++;
+    uint16_t other = port == ev->sport ? ev->dport : ev->sport;
+    return seen[other] > seen[port] ? other : port;
+}
+
+void swarm_add_event(struct swarm *s, const struct event *ev)
+{
+    uint16_t port = service_port(s, ev);
+    int64_t span = ev->end_ns - ev->time_ns;
+    if (span > 0 && s->nflows < s->o.max_flows) {
+        /* A flow with a duration pulls for all of it: the octets are
+         * spread over its span as the clock passes (swarm_step). */
+        struct swarm_flow *f = &s->flows[s->nflows++];
+        *f = (struct swarm_flow){.src = ev->src, .dst = ev->dst, .start = ev->time_ns,
+                                 .end = ev->end_ns, .applied = ev->time_ns,
+                                 .octets = (double)ev->octets, .port = port,
+                                 .proto = ev->proto};
+        /* its hosts show up now; the bytes follow step by step */
+        if (!apply(s, ev->proto, port, &ev->src, &ev->dst, 0)) {
+            s->nflows--;
+            s->st.refused++;
+            return;
+        }
+        s->st.events++;
+        return;
+    }
+    if (!apply(s, ev->proto, port, &ev->src, &ev->dst, (double)ev->octets)) {
         s->st.refused++;
         return;
     }
-    float octets = (float)ev->octets;
-    /* Log scale: a jumbo transfer outweighs a SYN without drowning it. */
-    float amount = log2f(1.0f + octets) / 10.0f;
-    tie(s, a, hub, amount);
-    if (b != a)
-        tie(s, b, hub, amount);
-    touch_host(&s->hosts[a], octets);
-    touch_host(&s->hosts[b], octets);
-    struct swarm_hub *h = &s->hubs[hub];
-    h->heat += octets;
-    h->idle = 0;
     s->st.events++;
     s->st.octets += ev->octets;
+}
+
+/* Feeds ongoing flows the share of their octets that falls between the
+ * last step and now. */
+static void step_flows(struct swarm *s, int64_t now)
+{
+    for (uint32_t i = 0; i < s->nflows;) {
+        struct swarm_flow *f = &s->flows[i];
+        int64_t until = now < f->end ? now : f->end;
+        if (until > f->applied) {
+            double share = f->octets * (double)(until - f->applied) /
+                           (double)(f->end - f->applied);
+            apply(s, f->proto, f->port, &f->src, &f->dst, share);
+            s->st.octets += (uint64_t)share;
+            f->octets -= share;
+            f->applied = until;
+        }
+        if (f->applied >= f->end) {
+            s->flows[i] = s->flows[--s->nflows];
+            continue;
+        }
+        i++;
+    }
 }
 
 static float clampf(float v, float lo, float hi)
@@ -425,8 +518,9 @@ static void step_hosts(struct swarm *s, float dt, float decay)
     }
 }
 
-void swarm_step(struct swarm *s, float dt)
+void swarm_step(struct swarm *s, int64_t now_ns, float dt)
 {
+    step_flows(s, now_ns);
     if (!(dt > 0))
         return;
     float decay = exp2f(-dt / s->o.half_life_s);
@@ -451,4 +545,5 @@ void swarm_get_stats(const struct swarm *s, struct swarm_stats *out)
     *out = s->st;
     out->hosts = s->nhosts_used - s->nfree_hosts;
     out->hubs = s->nhubs_used - s->nfree_hubs;
+    out->flows = s->nflows;
 }

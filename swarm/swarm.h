@@ -20,6 +20,8 @@ struct swarm_opts {
     float half_life_s;  /* spring and activity decay, animation seconds; 0: 3 */
     float idle_s;       /* quiet time before fading out; 0: 4 */
     float fade_s;       /* fade-out (and reclaim) time; 0: 1.5 */
+    uint32_t max_flows; /* flows with a duration pulling at once; 0: 65536
+                           (beyond it a flow pulls all at its start) */
 };
 
 struct swarm_spring {
@@ -57,6 +59,7 @@ struct swarm_stats {
     uint64_t events;        /* applied since creation */
     uint64_t octets;
     uint64_t refused;       /* events lost to the host or hub limit */
+    uint32_t flows;         /* flows still pulling */
 };
 
 struct swarm;
@@ -65,11 +68,14 @@ struct swarm;
 struct swarm *swarm_create(const struct swarm_opts *opts);
 void swarm_destroy(struct swarm *s);
 
-/* Applies one event: both endpoints are tied to the event's service hub. */
+/* Applies one event: both endpoints are tied to the event's service hub.
+ * An event with a duration (a flow record) keeps pulling until its end
+ * as swarm_step() moves the capture clock past it. */
 void swarm_add_event(struct swarm *s, const struct event *ev);
 
-/* Advances the simulation by dt animation seconds. */
-void swarm_step(struct swarm *s, float dt);
+/* Advances the simulation by dt animation seconds, with the capture
+ * clock now at now_ns. */
+void swarm_step(struct swarm *s, int64_t now_ns, float dt);
 
 /* Arrays of capacity *n; entries with live == false are unused. Valid
  * until the next swarm_add_event() or swarm_step(). */

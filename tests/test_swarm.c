@@ -47,7 +47,7 @@ static void drive(struct swarm *s, int frames)
                                         60 + (seed >> 4) % 1400);
             swarm_add_event(s, &e);
         }
-        swarm_step(s, 1.0f / 30);
+        swarm_step(s, 0, 1.0f / 30);
     }
 }
 
@@ -106,7 +106,7 @@ static void test_one_host_dominates(void)
             struct event small = make_event(0x0b000000u + k, 0x0a000002u, 6, 50001, 443, 40);
             swarm_add_event(s, &small);
         }
-        swarm_step(s, 1.0f / 30);
+        swarm_step(s, 0, 1.0f / 30);
         if (!all_finite(s, 1e5f))
             break;
     }
@@ -125,7 +125,7 @@ static void test_burst_of_hosts(void)
     swarm_get_stats(s, &st);
     CHECK_EQ_U(st.hosts, 10001);
     for (int f = 0; f < 120; f++)
-        swarm_step(s, 1.0f / 30);
+        swarm_step(s, 0, 1.0f / 30);
     CHECK(all_finite(s, 1e5f));
     swarm_destroy(s);
 }
@@ -143,7 +143,7 @@ static void test_reclaim_and_limits(void)
     CHECK_EQ_U(st.hosts, 50);   /* the cap holds */
     CHECK(st.refused > 0);      /* and what did not fit is counted */
     for (int f = 0; f < 30 * 5; f++)
-        swarm_step(s, 1.0f / 30);
+        swarm_step(s, 0, 1.0f / 30);
     swarm_get_stats(s, &st);
     CHECK_EQ_U(st.hosts, 0); /* idle hosts faded and were reclaimed */
     CHECK_EQ_U(st.hubs, 0);
@@ -156,8 +156,67 @@ static void test_reclaim_and_limits(void)
     swarm_destroy(s);
 }
 
+/* A flow record with a duration keeps its hosts in the swarm for all of
+ * it; a packet's hosts fade once it is past. */
+static void test_long_flow(void)
+{
+    struct swarm *s = swarm_create(NULL);
+    const int64_t sec = 1000000000;
+    struct event flow = make_event(0x0a000001u, 0x0a000002u, 6, 40000, 22, 5000000);
+    flow.end_ns = 20 * sec;
+    struct event blip = make_event(0x0b000001u, 0x0b000002u, 17, 40000, 53, 100);
+    swarm_add_event(s, &flow);
+    swarm_add_event(s, &blip);
+    struct swarm_stats st;
+    for (int i = 1; i <= 60; i++) /* 15 s, capture and animation alike */
+        swarm_step(s, i * sec / 4, 0.25f);
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.flows, 1);
+    CHECK_EQ_U(st.hosts, 2); /* the blip's hosts are gone, the flow's stay */
+    CHECK(st.octets > 3700000 && st.octets < 3800000); /* 15/20 of it so far */
+    for (int i = 61; i <= 120; i++)
+        swarm_step(s, i * sec / 4, 0.25f);
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.flows, 0);
+    CHECK_EQ_U(st.hosts, 0);
+    /* all of it, once (plus the blip's 100), short only of rounding */
+    CHECK(st.octets > 5000000 && st.octets <= 5000100);
+    CHECK(all_finite(s, 1e5f));
+    swarm_destroy(s);
+}
+
+/* An aggregate that names one side only ties just that host. */
+static void test_one_sided(void)
+{
+    struct swarm *s = swarm_create(NULL);
+    struct event e = make_event(0x0a000001u, 0, 0, 0, 0, 1000);
+    memset(&e.dst, 0, sizeof(e.dst));
+    swarm_add_event(s, &e);
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.hosts, 1);
+    CHECK_EQ_U(st.hubs, 1);
+    memset(&e.src, 0, sizeof(e.src));
+    swarm_add_event(s, &e); /* names nobody: refused, counted */
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.refused, 1);
+    swarm_destroy(s);
+}
+
 static void test_service_side(void)
 {
+    /* a flood from random source ports gathers on its one target port */
+    struct swarm *sw = swarm_create(NULL);
+    for (uint32_t k = 0; k < 200; k++) {
+        struct event e = make_event(0x0a000000u + k, 0x0a0a0a0au, 6,
+                                    (uint16_t)(1000 + k * 300), 25565, 60);
+        swarm_add_event(sw, &e);
+    }
+    struct swarm_stats st;
+    swarm_get_stats(sw, &st);
+    CHECK(st.hubs <= 2); /* 25565, and at most the first lower source port */
+    swarm_destroy(sw);
+
     CHECK_EQ_U(services_port(6, 51000, 443), 443);
     CHECK_EQ_U(services_port(6, 443, 51000), 443);
     CHECK_EQ_U(services_port(17, 53, 5353), 53);   /* both known: the lower */
@@ -181,5 +240,7 @@ int main(void)
     test_one_host_dominates();
     test_burst_of_hosts();
     test_reclaim_and_limits();
+    test_long_flow();
+    test_one_sided();
     return check_done("swarm");
 }
