@@ -29,7 +29,7 @@ void options_usage(FILE *f)
         "usage: flowswarm [options] [-r FILE]... [expression]\n"
         "Network traffic as a swarm: hosts gather around the services they use.\n"
         "\n"
-        "  -r FILE            read a pcap or pcapng capture; '-' reads stdin;\n"
+        "  -r FILE            read a pcap, pcapng or flow-tools file; '-' reads stdin;\n"
         "                     several -r merge by time\n"
         "  -o FILE            render to a video file with no window (.mp4, .mkv,\n"
         "                     .mov: H.264; .webm: VP9)\n"

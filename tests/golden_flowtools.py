@@ -186,6 +186,23 @@ def damaged(exe, data, tmp):
         r = subprocess.run([exe, "-r", "-", "--events"], stdin=f, capture_output=True,
                            check=False)
     check(r.returncode == 0 and len(r.stdout.splitlines()) == 1000, "flow file on stdin")
+    flows = os.path.join(data, "flowtools/from-pcap/http_espn_v5_le_z9.ft")
+    capture = os.path.join(data, "pcap/chrissanders/http_espn.pcapng")
+    n_flows = len(events(exe, flows)[1])
+    n_packets = len(events(exe, capture)[1])
+    r = subprocess.run([exe, "-r", flows, "-r", capture, "--events"], capture_output=True,
+                       text=True, check=False)
+    lines = r.stdout.splitlines()
+    check(r.returncode == 0 and len(lines) == n_flows + n_packets and n_flows > 0,
+          f"a flow file and a capture merge ({len(lines)} = {n_flows} + {n_packets})")
+    out = os.path.join(tmp, "flows.mp4")
+    r = subprocess.run([exe, "-r", flows, "-o", out, "--duration", "2", "--size", "320x240",
+                        "-q"], capture_output=True, text=True, check=False)
+    probe = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                            "stream=nb_read_frames", "-of", "csv=p=0", out],
+                           capture_output=True, text=True, check=False)
+    check(r.returncode == 0 and probe.stdout.strip() == "60",
+          f"a flow file renders to video ({r.stderr.strip()} {probe.stdout.strip()})")
 
 
 def main():
