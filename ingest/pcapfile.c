@@ -101,8 +101,14 @@ static bool pcapfile_next(void *impl, struct event *ev, struct source_stats *st)
         decode_count(&st->decode, ds);
         if (ds != DECODE_OK)
             continue;
-        /* With nanosecond precision requested, tv_usec holds nanoseconds. */
-        ev->time_ns = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+        /* With nanosecond precision requested, tv_usec holds nanoseconds.
+         * pcapng times are 64-bit: one past year 2262 is clamped. */
+        int64_t sec = (int64_t)h->ts.tv_sec;
+        if (sec > INT64_MAX / 1000000000 - 1)
+            sec = INT64_MAX / 1000000000 - 1;
+        else if (sec < INT64_MIN / 1000000000 + 1)
+            sec = INT64_MIN / 1000000000 + 1;
+        ev->time_ns = sec * 1000000000 + h->ts.tv_usec;
         ev->end_ns = ev->time_ns;
         return true;
     }

@@ -79,12 +79,18 @@ struct source *source_open(const char *path, const char *filter, char *err,
                            size_t errlen)
 {
     bool is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
     FILE *fp = is_stdin ? stdin : fopen(path, "rb");
     if (!fp) {
-        snprintf(err, errlen, "%s: %s", name, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
+    return source_open_stream(fp, is_stdin ? "<stdin>" : path, filter, err, errlen);
+}
+
+struct source *source_open_stream(FILE *fp, const char *name, const char *filter,
+                                  char *err, size_t errlen)
+{
+    bool is_stdin = fp == stdin;
     unsigned char magic[4];
     size_t got = fread(magic, 1, sizeof(magic), fp);
     if (got < sizeof(magic)) {
@@ -107,8 +113,8 @@ struct source *source_open(const char *path, const char *filter, char *err,
             fclose(fp);
         return NULL;
     }
-    /* Give the sniffed bytes back: by seeking where the file allows it,
-     * else by replaying them in front of the stream. */
+    /* Give the sniffed bytes back: by seeking where the stream allows it,
+     * else by replaying them in front of it. */
     FILE *in = NULL;
     if (!is_stdin && fseek(fp, 0, SEEK_SET) == 0)
         in = fp;

@@ -30,6 +30,12 @@ struct source_stats {
 struct source *source_open(const char *path, const char *filter, char *err,
                            size_t errlen);
 
+/* The same for an open stream (a file, a pipe, memory), which the source
+ * takes over: it is closed with the source or on failure, unless it is
+ * stdin. name is used in messages. */
+struct source *source_open_stream(FILE *fp, const char *name, const char *filter,
+                                  char *err, size_t errlen);
+
 /* Next event; false at the end of the input. Damage ends the input and
  * is described in source_stats(). */
 bool source_next(struct source *s, struct event *ev);

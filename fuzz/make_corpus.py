@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Builds the seed corpora of the fuzz targets from the shared data set.
+usage: make_corpus.py DATA_DIR OUT_DIR
+OUT_DIR/<target>/ gets small real inputs: whole captures for fuzz_pcap,
+flow-tools files (less their two magic bytes, which the target supplies)
+for fuzz_flowtools, single frames tagged with their link type for
+fuzz_decode, and a few event sequences for fuzz_reorder."""
+import csv
+import hashlib
+import os
+import random
+import struct
+import sys
+
+# the link types fuzz_decode.c lists, in its order
+LINKTYPES = [0, 1, 9, 12, 14, 105, 108, 113, 127, 228, 229, 276]
+# pcap file LINKTYPE_ values that map to those DLT_ values
+LINKTYPE_TO_DLT = {0: 0, 1: 1, 9: 9, 101: 12, 105: 105, 108: 108, 113: 113, 127: 127,
+                   228: 228, 229: 229, 276: 276}
+MAX_SEED = 65536
+
+
+def put(out, target, blob):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(blob).hexdigest()), "wb") as f:
+        f.write(blob)
+
+
+def frames(blob):
+    """(linktype, frame) of a classic pcap, or nothing for other formats."""
+    if len(blob) < 24:
+        return
+    magic = blob[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        return
+    linktype = struct.unpack(e + "I", blob[20:24])[0] & 0xffff
+    off = 24
+    while off + 16 <= len(blob):
+        caplen = struct.unpack(e + "I", blob[off + 8:off + 12])[0]
+        off += 16
+        if caplen > 262144 or off + caplen > len(blob):
+            return
+        yield linktype, blob[off:off + caplen]
+        off += caplen
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    data, out = sys.argv[1:]
+    with open(os.path.join(data, "MANIFEST.tsv"), newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    counts = {}
+    for r in rows:
+        path = os.path.join(data, r["path"])
+        if not os.path.exists(path):
+            continue
+        if "pcap" in r["kind"] and "compressed" not in r["kind"]:
+            with open(path, "rb") as f:
+                blob = f.read()
+            if len(blob) <= MAX_SEED:
+                put(out, "fuzz_pcap", blob)
+                counts["fuzz_pcap"] = counts.get("fuzz_pcap", 0) + 1
+            for i, (lt, frame) in enumerate(frames(blob)):
+                if i >= 8 or lt not in LINKTYPE_TO_DLT:
+                    break
+                put(out, "fuzz_decode",
+                    bytes([LINKTYPES.index(LINKTYPE_TO_DLT[lt])]) + frame[:4096])
+                counts["fuzz_decode"] = counts.get("fuzz_decode", 0) + 1
+        elif r["kind"] == "flow-tools file":
+            with open(path, "rb") as f:
+                blob = f.read(MAX_SEED)
+            put(out, "fuzz_flowtools", blob[2:])
+            counts["fuzz_flowtools"] = counts.get("fuzz_flowtools", 0) + 1
+    rng = random.Random(1)
+    for _ in range(32):
+        n = rng.randrange(3, 600)
+        put(out, "fuzz_reorder", bytes(rng.randrange(256) for _ in range(n)))
+    counts["fuzz_reorder"] = 32
+    for k, v in sorted(counts.items()):
+        print(f"{k}: {v} seeds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
