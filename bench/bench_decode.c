@@ -6,17 +6,10 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "ingest/ingest.h"
 #include "ingest/source.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double bare_loop(const char *path, unsigned long *packets)
 {

@@ -13,16 +13,7 @@ import sys
 import tempfile
 import time
 
-FAILS = []
-COUNT = 0
-
-
-def check(cond, what):
-    global COUNT
-    COUNT += 1
-    if not cond:
-        FAILS.append(what)
-        print(f"  FAIL: {what}")
+from checks import check, finish
 
 
 def run(args, env=None, timeout=300, **kw):
@@ -212,8 +203,7 @@ def main():
         test_interrupt(exe, sample, tmp)
         test_window(exe, sample, tmp)
         test_demo(exe, tmp)
-    print(f"{COUNT - len(FAILS)} passed, {len(FAILS)} failed")
-    return 1 if FAILS else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -16,17 +16,7 @@ import sys
 import tempfile
 import zlib
 
-FAILS = []
-COUNT = 0
-
-
-def check(cond, what):
-    global COUNT
-    COUNT += 1
-    if not cond:
-        FAILS.append(what)
-        print(f"  FAIL: {what}")
-    return cond
+from checks import check, finish
 
 
 def ftltime(secs, nsecs, up, t):
@@ -216,8 +206,7 @@ def main():
     golden(exe, data)
     with tempfile.TemporaryDirectory() as tmp:
         damaged(exe, data, tmp)
-    print(f"{COUNT - len(FAILS)} passed, {len(FAILS)} failed")
-    return 1 if FAILS else 0
+    return finish()
 
 
 if __name__ == "__main__":
