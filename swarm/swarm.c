@@ -15,11 +15,11 @@
 #define HUB_CENTER 0.6f    /* hub pull to the origin, per unit distance */
 #define HUB_DRAG 3.0f
 #define SPRING_K 6.0f      /* host pull per unit of stretch, at full strength */
-#define HOST_REPEL 900.0f  /* host-host push at zero distance */
+#define HOST_REPEL 4000.0f /* host-host push (see repel_range) */
 #define HOST_RADIUS 14.0f  /* range of host-host push: one grid cell */
 #define HOST_DRAG 2.5f
 #define MAX_SPEED 3000.0f
-#define MAX_NEIGHBOURS 48  /* hosts pushed per host per step: bounds a crowd */
+#define MAX_NEIGHBOURS 16  /* hosts pushed per host per step: bounds a crowd */
 #define SPRING_MIN 0.02f   /* weaker springs are cut */
 #define GRID_MAX 512       /* cells per side at most */
 #define WORLD_MAX 1.0e5f   /* positions are clamped to +-WORLD_MAX */
@@ -45,8 +45,17 @@ struct swarm {
     uint32_t port_seen[3][65536]; /* events per port: TCP, UDP, the rest */
     struct swarm_flow *flows; /* flows still pulling, in arrival order */
     uint32_t nflows;
-    /* grid scratch, sized for max_hosts */
-    uint32_t *cell_of, *order, *cell_start;
+    /* grid scratch, sized for max_hosts: each live host's cell, the hosts
+     * sorted by cell with their cells and positions in that order, where
+     * each cell starts in it, and the crowd push on each host (by host
+     * index) */
+    uint32_t *cell_of, *order, *cell_start, *gcell;
+    float *gx, *gy, *rx, *ry;
+    /* hub scratch, sized for max_hubs: a snapshot of the live hubs */
+    struct {
+        uint32_t *id;
+        float *x, *y, *w, *fx, *fy;
+    } hs;
 };
 
 struct swarm *swarm_create(const struct swarm_opts *opts)
@@ -76,6 +85,17 @@ struct swarm *swarm_create(const struct swarm_opts *opts)
     s->cell_of = xcalloc(s->o.max_hosts, sizeof(uint32_t));
     s->order = xcalloc(s->o.max_hosts, sizeof(uint32_t));
     s->cell_start = xcalloc((size_t)GRID_MAX * GRID_MAX + 1, sizeof(uint32_t));
+    s->gx = xcalloc(s->o.max_hosts, sizeof(float));
+    s->rx = xcalloc(s->o.max_hosts, sizeof(float));
+    s->ry = xcalloc(s->o.max_hosts, sizeof(float));
+    s->gcell = xcalloc(s->o.max_hosts, sizeof(uint32_t));
+    s->gy = xcalloc(s->o.max_hosts, sizeof(float));
+    s->hs.id = xcalloc(s->o.max_hubs, sizeof(uint32_t));
+    s->hs.x = xcalloc(s->o.max_hubs, sizeof(float));
+    s->hs.y = xcalloc(s->o.max_hubs, sizeof(float));
+    s->hs.w = xcalloc(s->o.max_hubs, sizeof(float));
+    s->hs.fx = xcalloc(s->o.max_hubs, sizeof(float));
+    s->hs.fy = xcalloc(s->o.max_hubs, sizeof(float));
     return s;
 }
 
@@ -92,6 +112,17 @@ void swarm_destroy(struct swarm *s)
     free(s->cell_of);
     free(s->order);
     free(s->cell_start);
+    free(s->gx);
+    free(s->rx);
+    free(s->ry);
+    free(s->gcell);
+    free(s->gy);
+    free(s->hs.id);
+    free(s->hs.x);
+    free(s->hs.y);
+    free(s->hs.w);
+    free(s->hs.fx);
+    free(s->hs.fy);
     free(s->flows);
     free(s);
 }
@@ -335,31 +366,55 @@ static bool fade(float *alpha, float *idle, const struct swarm_opts *o, float dt
     return *alpha > 0 || *idle < o->idle_s;
 }
 
+/* Hub forces over a snapshot of the live hubs, so every hub sees the
+ * same positions whatever the order. */
 static void step_hubs(struct swarm *s, float dt, float decay)
 {
     float drag = expf(-HUB_DRAG * dt);
+    uint32_t n = 0;
     for (uint32_t i = 0; i < s->nhubs_used; i++) {
-        struct swarm_hub *h = &s->hubs[i];
+        const struct swarm_hub *h = &s->hubs[i];
         if (!h->live)
             continue;
-        float fx = -HUB_CENTER * h->x, fy = -HUB_CENTER * h->y;
-        for (uint32_t j = 0; j < s->nhubs_used; j++) {
-            const struct swarm_hub *o = &s->hubs[j];
-            if (j == i || !o->live)
-                continue;
-            float dx = h->x - o->x, dy = h->y - o->y;
-            float d2 = dx * dx + dy * dy + 100.0f;
-            float d = sqrtf(d2);
-            float f = HUB_REPEL * (0.2f + o->alpha) / d2;
-            if (d2 < 100.5f) { /* coincident: part along the index order */
-                dx = (float)((int)i - (int)j);
-                dy = 1.0f;
-                d = sqrtf(dx * dx + 1.0f);
+        s->hs.id[n] = i;
+        s->hs.x[n] = h->x;
+        s->hs.y[n] = h->y;
+        s->hs.w[n] = HUB_REPEL * (0.2f + h->alpha);
+        s->hs.fx[n] = -HUB_CENTER * h->x;
+        s->hs.fy[n] = -HUB_CENTER * h->y;
+        n++;
+    }
+    /* Every pair both ways, with no branch and four running sums: the
+     * compiler keeps it in vector registers. The +100 softening keeps it
+     * finite when two hubs meet; a hub adds nothing to itself (dx = 0). */
+    const float *hx = s->hs.x, *hy = s->hs.y, *hw = s->hs.w;
+    for (uint32_t a = 0; a < n; a++) {
+        float ax = hx[a], ay = hy[a];
+        float sx[4] = {0, 0, 0, 0}, sy[4] = {0, 0, 0, 0};
+        uint32_t b = 0;
+        for (; b + 4 <= n; b += 4) {
+            for (int l = 0; l < 4; l++) {
+                float dx = ax - hx[b + l], dy = ay - hy[b + l];
+                float d2 = dx * dx + dy * dy + 100.0f;
+                float k = hw[b + l] / (d2 * sqrtf(d2));
+                sx[l] += dx * k;
+                sy[l] += dy * k;
             }
-            fx += f * dx / d;
-            fy += f * dy / d;
         }
-        integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
+        for (; b < n; b++) {
+            float dx = ax - hx[b], dy = ay - hy[b];
+            float d2 = dx * dx + dy * dy + 100.0f;
+            float k = hw[b] / (d2 * sqrtf(d2));
+            sx[0] += dx * k;
+            sy[0] += dy * k;
+        }
+        s->hs.fx[a] += (sx[0] + sx[1]) + (sx[2] + sx[3]);
+        s->hs.fy[a] += (sy[0] + sy[1]) + (sy[2] + sy[3]);
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        uint32_t i = s->hs.id[a];
+        struct swarm_hub *h = &s->hubs[i];
+        integrate(&h->x, &h->y, &h->vx, &h->vy, s->hs.fx[a], s->hs.fy[a], drag, dt);
         h->heat *= decay;
         h->size = 10.0f + 2.5f * log2f(1.0f + h->heat / 256.0f);
         if (!fade(&h->alpha, &h->idle, &s->o, dt) && h->links == 0) {
@@ -415,53 +470,104 @@ static struct grid build_grid(struct swarm *s)
     }
     for (size_t c = 0; c < ncells; c++)
         s->cell_start[c + 1] += s->cell_start[c];
-    /* counting sort, stable in host index: deterministic neighbour order */
-    for (uint32_t i = 0; i < s->nhosts_used; i++)
-        if (s->hosts[i].live)
-            s->order[s->cell_start[s->cell_of[i]]++] = i;
+    /* counting sort, stable in host index: deterministic neighbour order;
+     * positions are copied in that order so neighbour scans read memory
+     * straight through */
+    for (uint32_t i = 0; i < s->nhosts_used; i++) {
+        if (!s->hosts[i].live)
+            continue;
+        uint32_t k = s->cell_start[s->cell_of[i]]++;
+        s->order[k] = i;
+        s->gcell[k] = s->cell_of[i];
+        s->gx[k] = s->hosts[i].x;
+        s->gy[k] = s->hosts[i].y;
+    }
     for (size_t c = ncells; c > 0; c--)
         s->cell_start[c] = s->cell_start[c - 1];
     s->cell_start[0] = 0;
     return g;
 }
 
-static void repel_neighbours(struct swarm *s, const struct grid *g, uint32_t i,
-                             float *fx, float *fy)
+/* Pushes the host at (hx, hy) away from hosts in [from, to) of the
+ * sorted snapshot within distance r; returns false once MAX_NEIGHBOURS
+ * have pushed. The push is K (1 - d^2/r^2) / (d^2 + (r/4)^2) along the
+ * offset: it fades to zero at r, peaks near r/4, and needs no square
+ * root. Four candidates go at a time in vector registers with no
+ * data-dependent branch (in a crowd "in range?" is a coin toss): hosts
+ * out of range, and the host itself, weigh 0. The cap is checked every
+ * CHUNK candidates. */
+typedef float vf4 __attribute__((vector_size(16)));
+typedef int32_t vi4 __attribute__((vector_size(16)));
+enum { CHUNK = 8, LANES = 4 };
+
+static bool repel_range(const struct swarm *s, float hx, float hy, uint32_t from,
+                        uint32_t to, float r, int *seen, float *fx, float *fy)
 {
-    const struct swarm_host *h = &s->hosts[i];
-    uint32_t c = s->cell_of[i];
-    int cx = (int)(c % g->nx), cy = (int)(c / g->nx);
-    int seen = 0;
-    float r = g->cell;
-    for (int dy = -1; dy <= 1; dy++) {
-        for (int dx = -1; dx <= 1; dx++) {
-            int x = cx + dx, y = cy + dy;
-            if (x < 0 || y < 0 || x >= (int)g->nx || y >= (int)g->ny)
-                continue;
-            uint32_t cell = (uint32_t)y * g->nx + (uint32_t)x;
-            for (uint32_t k = s->cell_start[cell]; k < s->cell_start[cell + 1]; k++) {
-                uint32_t j = s->order[k];
-                if (j == i)
-                    continue;
-                const struct swarm_host *o = &s->hosts[j];
-                float ddx = h->x - o->x, ddy = h->y - o->y;
-                float d2 = ddx * ddx + ddy * ddy;
-                if (d2 >= r * r)
-                    continue;
-                float d = sqrtf(d2);
-                if (d < 1e-3f) { /* coincident: part along the index order */
-                    ddx = i < j ? 1.0f : -1.0f;
-                    ddy = 0.5f;
-                    d = 1.118f;
-                }
-                float f = HOST_REPEL * (1.0f - d / r);
-                *fx += f * ddx / d;
-                *fy += f * ddy / d;
-                if (++seen >= MAX_NEIGHBOURS)
-                    return;
-            }
+    const float *gx = s->gx, *gy = s->gy;
+    float r2 = r * r;
+    const vf4 vhx = {hx, hx, hx, hx}, vhy = {hy, hy, hy, hy};
+    const vf4 vr2 = {r2, r2, r2, r2}, veps = {1e-6f, 1e-6f, 1e-6f, 1e-6f};
+    const vf4 vinv = vr2 * 0 + 1.0f / r2, vc = vr2 / 16.0f;
+    const vf4 vk = vr2 * 0 + HOST_REPEL, one = vr2 * 0 + 1.0f;
+    vf4 ax = vr2 * 0, ay = ax, hits = ax;
+    float sx = 0, sy = 0, sh = 0;
+    uint32_t k = from;
+    int done = *seen;
+    while (k < to && done < MAX_NEIGHBOURS) {
+        uint32_t end = k + CHUNK <= to ? k + CHUNK : to;
+        for (; k + LANES <= end; k += LANES) {
+            vf4 px, py;
+            memcpy(&px, gx + k, sizeof(px));
+            memcpy(&py, gy + k, sizeof(py));
+            vf4 dx = vhx - px, dy = vhy - py;
+            vf4 d2 = dx * dx + dy * dy;
+            vi4 in = (d2 < vr2) & (d2 > veps); /* lanes: -1 or 0 */
+            vf4 w = (vf4)((vi4)one & in);      /* 1.0f or 0.0f */
+            vf4 f = w * vk * (one - d2 * vinv) / (d2 + vc);
+            ax += f * dx;
+            ay += f * dy;
+            hits += w;
         }
+        for (; k < end; k++) {
+            float dx = hx - gx[k], dy = hy - gy[k];
+            float d2 = dx * dx + dy * dy;
+            float w = (d2 < r2) & (d2 > 1e-6f) ? 1.0f : 0.0f;
+            float f = w * HOST_REPEL * (1.0f - d2 / r2) / (d2 + r2 / 16.0f);
+            sx += f * dx;
+            sy += f * dy;
+            sh += w;
+        }
+        done = *seen + (int)(sh + (hits[0] + hits[1]) + (hits[2] + hits[3]));
     }
+    *fx += sx + (ax[0] + ax[1]) + (ax[2] + ax[3]);
+    *fy += sy + (ay[0] + ay[1]) + (ay[2] + ay[3]);
+    *seen = done;
+    return done < MAX_NEIGHBOURS;
+}
+
+/* The push on the host in sorted slot k from up to MAX_NEIGHBOURS hosts
+ * within one cell width: its own cell first, where the near ones mostly
+ * are, then the cells beside it, then the rows above and below (each row
+ * of cells is contiguous in the sorted order). */
+static void repel_slot(const struct swarm *s, const struct grid *g, uint32_t k, float *fx,
+                       float *fy)
+{
+    uint32_t c = s->gcell[k], nx = g->nx;
+    uint32_t cx = c % nx, cy = c / nx;
+    uint32_t x0 = cx > 0 ? cx - 1 : 0, x1 = cx + 1 < nx ? cx + 1 : cx;
+    const uint32_t *start = s->cell_start;
+    float hx = s->gx[k], hy = s->gy[k], r = g->cell;
+    int seen = 0;
+    if (!repel_range(s, hx, hy, start[c], start[c + 1], r, &seen, fx, fy) ||
+        !repel_range(s, hx, hy, start[cy * nx + x0], start[c], r, &seen, fx, fy) ||
+        !repel_range(s, hx, hy, start[c + 1], start[cy * nx + x1 + 1], r, &seen, fx, fy))
+        return;
+    if (cy > 0 && !repel_range(s, hx, hy, start[(cy - 1) * nx + x0],
+                               start[(cy - 1) * nx + x1 + 1], r, &seen, fx, fy))
+        return;
+    if (cy + 1 < g->ny)
+        repel_range(s, hx, hy, start[(cy + 1) * nx + x0], start[(cy + 1) * nx + x1 + 1],
+                    r, &seen, fx, fy);
 }
 
 static void release_host(struct swarm *s, uint32_t i)
@@ -478,6 +584,15 @@ static void release_host(struct swarm *s, uint32_t i)
 static void step_hosts(struct swarm *s, float dt, float decay)
 {
     struct grid g = build_grid(s);
+    /* Crowd pushes first, in cell order: neighbouring slots share their
+     * neighbours, so the scans stay in cache. */
+    uint32_t nlive = s->nhosts_used - s->nfree_hosts;
+    for (uint32_t k = 0; k < nlive; k++) {
+        float px = 0, py = 0;
+        repel_slot(s, &g, k, &px, &py);
+        s->rx[s->order[k]] = px; /* by host index, for the pass below */
+        s->ry[s->order[k]] = py;
+    }
     float drag = expf(-HOST_DRAG * dt);
     float flash_decay = expf(-6.0f * dt);
     for (uint32_t i = 0; i < s->nhosts_used; i++) {
@@ -508,7 +623,8 @@ static void step_hosts(struct swarm *s, float dt, float decay)
             }
             k++;
         }
-        repel_neighbours(s, &g, i, &fx, &fy);
+        fx += s->rx[i];
+        fy += s->ry[i];
         integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
         h->heat *= decay;
         h->flash *= flash_decay;
