@@ -19,6 +19,8 @@ enum {
     OPT_CRF,
     OPT_PRESET,
     OPT_MAX_HOSTS,
+    OPT_HALF_LIFE,
+    OPT_SCALE,
     OPT_STOP_AT_END,
     OPT_VERSION,
 };
@@ -50,7 +52,11 @@ void options_usage(FILE *f)
         "  --preset NAME      x264 preset (default veryfast)\n"
         "\n"
         "Swarm:\n"
-        "  --max-hosts N      hosts shown at once (default 100000)\n"
+        "  --max-hosts N      hosts shown at once; the least recently active make\n"
+        "                     room for new ones (default 100000)\n"
+        "  --half-life SECS   how fast a tie to a service fades, in seconds of\n"
+        "                     animation (default 3)\n"
+        "  --scale log|sqrt   how octets pull and grow things (default log)\n"
         "\n"
         "  -q, --quiet        no progress output\n"
         "  -h, --help         this help\n"
@@ -117,6 +123,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
         {"crf", required_argument, NULL, OPT_CRF},
         {"preset", required_argument, NULL, OPT_PRESET},
         {"max-hosts", required_argument, NULL, OPT_MAX_HOSTS},
+        {"half-life", required_argument, NULL, OPT_HALF_LIFE},
+        {"scale", required_argument, NULL, OPT_SCALE},
         {"stop-at-end", no_argument, NULL, OPT_STOP_AT_END},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -194,12 +202,27 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
             o->preset = optarg;
             break;
         case OPT_MAX_HOSTS:
-            if (!parse_int(optarg, 1, 10000000, &iv)) {
-                fprintf(stderr, "flowswarm: --max-hosts %s: expected 1 to 10000000\n",
+            if (!parse_int(optarg, 2, 10000000, &iv)) {
+                fprintf(stderr, "flowswarm: --max-hosts %s: expected 2 to 10000000\n",
                         optarg);
                 return OPTIONS_EXIT_USAGE;
             }
             o->max_hosts = (unsigned)iv;
+            break;
+        case OPT_HALF_LIFE:
+            if (!parse_double(optarg, 0.01, 3600, &o->half_life)) {
+                fprintf(stderr,
+                        "flowswarm: --half-life %s: expected seconds, 0.01 to 3600\n",
+                        optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            break;
+        case OPT_SCALE:
+            if (strcmp(optarg, "log") != 0 && strcmp(optarg, "sqrt") != 0) {
+                fprintf(stderr, "flowswarm: --scale %s: expected log or sqrt\n", optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            o->sqrt_scale = strcmp(optarg, "sqrt") == 0;
             break;
         case ':':
             fprintf(stderr, "flowswarm: %s needs a value (see --help)\n",

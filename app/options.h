@@ -21,6 +21,8 @@ struct options {
     int crf;
     const char *preset;
     unsigned max_hosts;
+    double half_life;    /* seconds; 0: the swarm's default */
+    bool sqrt_scale;     /* --scale sqrt */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };

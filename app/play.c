@@ -138,7 +138,10 @@ static void progress_show(struct progress *p, int64_t frame, int64_t total, bool
 
 static struct swarm *make_swarm(const struct options *o)
 {
-    return swarm_create(&(struct swarm_opts){.max_hosts = o->max_hosts});
+    return swarm_create(&(struct swarm_opts){
+        .max_hosts = o->max_hosts,
+        .half_life_s = (float)o->half_life,
+        .scale = o->sqrt_scale ? SWARM_SCALE_SQRT : SWARM_SCALE_LOG});
 }
 
 static void report_input(struct ingest *in, bool quiet)

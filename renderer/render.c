@@ -357,10 +357,11 @@ static void draw_hud(struct render *r, const struct swarm *s, const struct rende
              hud->paused ? "paused   " : "", hud->speed, st.hosts, st.hubs, ev, oc);
     y += (float)small * 1.6f;
     shadowed(r->text, small, x, y, line, grey);
-    if (hud->dropped || hud->clamped || st.refused) {
-        snprintf(line, sizeof(line), "dropped %llu   clamped %llu   over limits %llu",
+    if (hud->dropped || hud->clamped || st.refused || st.evicted) {
+        snprintf(line, sizeof(line),
+                 "dropped %llu   clamped %llu   hosts evicted %llu   over the service limit %llu",
                  (unsigned long long)hud->dropped, (unsigned long long)hud->clamped,
-                 (unsigned long long)st.refused);
+                 (unsigned long long)st.evicted, (unsigned long long)st.refused);
         y += (float)small * 1.4f;
         const float warn[4] = {0.95f, 0.6f, 0.3f, 1};
         shadowed(r->text, small, x, y, line, warn);

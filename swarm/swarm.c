@@ -39,6 +39,8 @@ struct swarm {
     struct swarm_host *hosts;
     uint32_t nhubs_used, nhosts_used; /* high-water marks */
     uint32_t *free_hubs, *free_hosts; /* stacks of reusable indices */
+    uint32_t *lru_prev, *lru_next;    /* hosts by last activity */
+    uint32_t lru_head, lru_tail;      /* least and most recent; UINT32_MAX: none */
     uint32_t nfree_hubs, nfree_hosts;
     struct table *hub_index, *host_index;
     struct swarm_stats st;
@@ -65,6 +67,8 @@ struct swarm *swarm_create(const struct swarm_opts *opts)
         s->o = *opts;
     if (!s->o.max_hosts)
         s->o.max_hosts = 100000;
+    if (s->o.max_hosts < 2) /* an event's two ends must fit together */
+        s->o.max_hosts = 2;
     if (!s->o.max_hubs)
         s->o.max_hubs = 1024;
     if (!(s->o.half_life_s > 0))
@@ -80,6 +84,9 @@ struct swarm *swarm_create(const struct swarm_opts *opts)
     s->hosts = xcalloc(s->o.max_hosts, sizeof(*s->hosts));
     s->free_hubs = xcalloc(s->o.max_hubs, sizeof(uint32_t));
     s->free_hosts = xcalloc(s->o.max_hosts, sizeof(uint32_t));
+    s->lru_prev = xcalloc(s->o.max_hosts, sizeof(uint32_t));
+    s->lru_next = xcalloc(s->o.max_hosts, sizeof(uint32_t));
+    s->lru_head = s->lru_tail = UINT32_MAX;
     s->hub_index = table_create(s->o.max_hubs);
     s->host_index = table_create(s->o.max_hosts);
     s->cell_of = xcalloc(s->o.max_hosts, sizeof(uint32_t));
@@ -107,6 +114,8 @@ void swarm_destroy(struct swarm *s)
     free(s->hosts);
     free(s->free_hubs);
     free(s->free_hosts);
+    free(s->lru_prev);
+    free(s->lru_next);
     table_destroy(s->hub_index);
     table_destroy(s->host_index);
     free(s->cell_of);
@@ -183,11 +192,59 @@ static uint32_t get_hub(struct swarm *s, uint8_t proto, uint16_t port)
     return i;
 }
 
+/* The hosts in order of last activity, least recent first: a doubly
+ * linked list through lru_prev/lru_next, so a touch and an eviction are
+ * both O(1). */
+static void lru_unlink(struct swarm *s, uint32_t i)
+{
+    uint32_t p = s->lru_prev[i], n = s->lru_next[i];
+    if (p != UINT32_MAX)
+        s->lru_next[p] = n;
+    else
+        s->lru_head = n;
+    if (n != UINT32_MAX)
+        s->lru_prev[n] = p;
+    else
+        s->lru_tail = p;
+}
+
+static void lru_append(struct swarm *s, uint32_t i)
+{
+    s->lru_prev[i] = s->lru_tail;
+    s->lru_next[i] = UINT32_MAX;
+    if (s->lru_tail != UINT32_MAX)
+        s->lru_next[s->lru_tail] = i;
+    else
+        s->lru_head = i;
+    s->lru_tail = i;
+}
+
+static void release_host(struct swarm *s, uint32_t i)
+{
+    struct swarm_host *h = &s->hosts[i];
+    for (int k = 0; k < h->nsprings; k++)
+        s->hubs[h->springs[k].hub].links--;
+    h->nsprings = 0;
+    table_remove(s->host_index, &h->addr);
+    lru_unlink(s, i);
+    h->live = false;
+    s->free_hosts[s->nfree_hosts++] = i;
+}
+
+/* The host for an address, created if new and marked most recently
+ * active. At the host limit the least recently active host makes room. */
 static uint32_t get_host(struct swarm *s, const struct addr *a)
 {
     uint32_t i = table_get(s->host_index, a);
-    if (i != UINT32_MAX)
+    if (i != UINT32_MAX) {
+        lru_unlink(s, i);
+        lru_append(s, i);
         return i;
+    }
+    if (s->nhosts_used - s->nfree_hosts >= s->o.max_hosts && s->lru_head != UINT32_MAX) {
+        release_host(s, s->lru_head);
+        s->st.evicted++;
+    }
     i = take_slot(s->free_hosts, &s->nfree_hosts, &s->nhosts_used, s->o.max_hosts);
     if (i == UINT32_MAX || !table_put(s->host_index, a, i))
         return UINT32_MAX;
@@ -197,6 +254,7 @@ static uint32_t get_host(struct swarm *s, const struct addr *a)
     h->addr = *a;
     hash_position(table_hash(a), 350.0f, &h->x, &h->y);
     h->size = 3.0f;
+    lru_append(s, i);
     return i;
 }
 
@@ -250,8 +308,10 @@ static bool apply(struct swarm *s, uint8_t proto, uint16_t port, const struct ad
             return false;
     if (n == 0)
         return false;
-    /* Log scale: a jumbo transfer outweighs a SYN without drowning it. */
-    float amount = log2f(1.0f + (float)octets) / 10.0f;
+    /* A compressed scale: a jumbo transfer outweighs a SYN without
+     * drowning it (about 1 for a 1500-byte packet on either scale). */
+    float amount = s->o.scale == SWARM_SCALE_SQRT ? sqrtf((float)octets) / 40.0f
+                                                  : log2f(1.0f + (float)octets) / 10.0f;
     for (int k = 0; k < n; k++) {
         tie(s, ends[k], hub, amount);
         touch_host(&s->hosts[ends[k]], (float)octets);
@@ -330,6 +390,13 @@ static void step_flows(struct swarm *s, int64_t now)
         }
         i++;
     }
+}
+
+/* Growth of a radius with recent octets, on the chosen scale. */
+static float size_of(const struct swarm_opts *o, float heat, float klog, float ksqrt)
+{
+    return o->scale == SWARM_SCALE_SQRT ? ksqrt * sqrtf(heat)
+                                        : klog * log2f(1.0f + heat / 256.0f);
 }
 
 static float clampf(float v, float lo, float hi)
@@ -416,7 +483,7 @@ static void step_hubs(struct swarm *s, float dt, float decay)
         struct swarm_hub *h = &s->hubs[i];
         integrate(&h->x, &h->y, &h->vx, &h->vy, s->hs.fx[a], s->hs.fy[a], drag, dt);
         h->heat *= decay;
-        h->size = 10.0f + 2.5f * log2f(1.0f + h->heat / 256.0f);
+        h->size = 10.0f + size_of(&s->o, h->heat, 2.5f, 0.035f);
         if (!fade(&h->alpha, &h->idle, &s->o, dt) && h->links == 0) {
             struct addr k = hub_key(h->proto, h->port);
             table_remove(s->hub_index, &k);
@@ -570,16 +637,6 @@ static void repel_slot(const struct swarm *s, const struct grid *g, uint32_t k, 
                     r, &seen, fx, fy);
 }
 
-static void release_host(struct swarm *s, uint32_t i)
-{
-    struct swarm_host *h = &s->hosts[i];
-    for (int k = 0; k < h->nsprings; k++)
-        s->hubs[h->springs[k].hub].links--;
-    h->nsprings = 0;
-    table_remove(s->host_index, &h->addr);
-    h->live = false;
-    s->free_hosts[s->nfree_hosts++] = i;
-}
 
 static void step_hosts(struct swarm *s, float dt, float decay)
 {
@@ -628,7 +685,7 @@ static void step_hosts(struct swarm *s, float dt, float decay)
         integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
         h->heat *= decay;
         h->flash *= flash_decay;
-        h->size = 3.0f + 1.5f * log2f(1.0f + h->heat / 256.0f);
+        h->size = 3.0f + size_of(&s->o, h->heat, 1.5f, 0.02f);
         if (!fade(&h->alpha, &h->idle, &s->o, dt))
             release_host(s, i);
     }

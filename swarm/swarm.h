@@ -14,14 +14,18 @@
 
 enum { SWARM_SPRINGS = 4 }; /* hubs one host is tied to at most */
 
+enum swarm_scale { SWARM_SCALE_LOG, SWARM_SCALE_SQRT };
+
 struct swarm_opts {
-    uint32_t max_hosts; /* 0 means 100000 */
+    uint32_t max_hosts; /* 0 means 100000; at the limit the least recently
+                           active host is evicted */
     uint32_t max_hubs;  /* 0 means 1024 */
     float half_life_s;  /* spring and activity decay, animation seconds; 0: 3 */
     float idle_s;       /* quiet time before fading out; 0: 4 */
     float fade_s;       /* fade-out (and reclaim) time; 0: 1.5 */
     uint32_t max_flows; /* flows with a duration pulling at once; 0: 65536
                            (beyond it a flow pulls all at its start) */
+    enum swarm_scale scale; /* octets to pull and size: log (default) or sqrt */
 };
 
 struct swarm_spring {
@@ -58,7 +62,8 @@ struct swarm_stats {
     uint32_t hosts, hubs;   /* live now */
     uint64_t events;        /* applied since creation */
     uint64_t octets;
-    uint64_t refused;       /* events lost to the host or hub limit */
+    uint64_t refused;       /* events lost to the hub limit */
+    uint64_t evicted;       /* hosts evicted to stay within max_hosts */
     uint32_t flows;         /* flows still pulling */
 };
 

@@ -141,7 +141,19 @@ static void test_reclaim_and_limits(void)
     struct swarm_stats st;
     swarm_get_stats(s, &st);
     CHECK_EQ_U(st.hosts, 50);   /* the cap holds */
-    CHECK(st.refused > 0);      /* and what did not fit is counted */
+    /* the least recently active made room: 101 hosts came, 51 left, and
+     * the server every event touched is still there */
+    CHECK_EQ_U(st.evicted, 51);
+    CHECK_EQ_U(st.refused, 0);
+    size_t n;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    bool server = false, oldest = false;
+    for (size_t i = 0; i < n; i++) {
+        server |= hosts[i].live && hosts[i].addr.b[3] == 0xff;
+        oldest |= hosts[i].live && hosts[i].addr.b[3] == 0x00;
+    }
+    CHECK(server);
+    CHECK(!oldest);
     for (int f = 0; f < 30 * 5; f++)
         swarm_step(s, 0, 1.0f / 30);
     swarm_get_stats(s, &st);
@@ -203,6 +215,35 @@ static void test_one_sided(void)
     swarm_destroy(s);
 }
 
+/* The scale and half-life options change what they say they change. */
+static void test_options(void)
+{
+    struct swarm *lg = swarm_create(NULL);
+    struct swarm *sq = swarm_create(&(struct swarm_opts){.scale = SWARM_SCALE_SQRT});
+    struct swarm *fast = swarm_create(&(struct swarm_opts){.half_life_s = 0.5f});
+    struct swarm *all[3] = {lg, sq, fast};
+    for (int k = 0; k < 3; k++) {
+        struct event e = make_event(0x0a000001u, 0x0a000002u, 6, 40000, 80, 10000000);
+        swarm_add_event(all[k], &e);
+        for (int f = 0; f < 30; f++)
+            swarm_step(all[k], 0, 1.0f / 30);
+    }
+    size_t n;
+    float size[3], strength[3];
+    for (int k = 0; k < 3; k++) {
+        const struct swarm_host *h = swarm_hosts(all[k], &n);
+        size[k] = h[0].size;
+        strength[k] = h[0].nsprings ? h[0].springs[0].strength : 0;
+    }
+    CHECK(isfinite(size[0]) && isfinite(size[1]));
+    CHECK(size[1] > size[0]); /* 10 MB: sqrt grows a host past log */
+    CHECK(strength[1] > strength[0]);
+    /* after 1 s: a 3 s half-life keeps 2^-1/3, a 0.5 s one 2^-2 */
+    CHECK(strength[2] < strength[0] * 0.4f);
+    for (int k = 0; k < 3; k++)
+        swarm_destroy(all[k]);
+}
+
 static void test_service_side(void)
 {
     /* a flood from random source ports gathers on its one target port */
@@ -242,5 +283,6 @@ int main(void)
     test_reclaim_and_limits();
     test_long_flow();
     test_one_sided();
+    test_options();
     return check_done("swarm");
 }
