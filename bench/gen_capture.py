@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a synthetic pcap for the benchmarks: HOSTS client addresses
-talking to 200 servers on 40 service ports, every client active all the
-way through, for SECONDS of capture time. Deterministic for given
+talking to 200 servers on 40 service ports (each client to one main
+server, sometimes a second), every client active all the way through, for SECONDS of capture time. Deterministic for given
 arguments. usage: gen_capture.py OUT.pcap [HOSTS] [SECONDS] [PACKETS_PER_S]"""
 import random
 import struct
@@ -35,9 +35,11 @@ def main():
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for k in range(n):
-            # clients take turns so each is active throughout
+            # clients take turns so each is active throughout; each keeps to
+            # a main server and sometimes uses a second, as real ones do
             c = clients[k % hosts]
-            srv, port = servers[(c * 31 + k // hosts) % len(servers)]
+            pick = c * 31 if rng.random() < 0.8 else c * 17 + 5
+            srv, port = servers[pick % len(servers)]
             size = rng.choice((60, 60, 120, 576, 1500))
             up = rng.random() < 0.4
             proto = 17 if port in (53, 123, 161, 69, 514, 5060, 3478, 4500, 500) else 6

@@ -5,6 +5,7 @@
 #include <glad/gl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -197,7 +198,12 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     const struct swarm_hub *hubs = swarm_hubs(s, &nhubs);
     const struct swarm_host *hosts = swarm_hosts(s, &nhosts);
 
-    size_t nl = 0;
+    size_t nl = 0, live = 0;
+    for (size_t i = 0; i < nhosts; i++)
+        live += hosts[i].live;
+    /* Edges fade as the crowd grows, so thousands of them add up to a
+     * web rather than a white sheet; weak ties are not drawn. */
+    float crowd = live > 1500 ? sqrtf(1500.0f / (float)live) : 1.0f;
     grow_lines(r, nhosts * SWARM_SPRINGS * 2);
     for (size_t i = 0; i < nhosts; i++) {
         const struct swarm_host *h = &hosts[i];
@@ -207,7 +213,10 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
             const struct swarm_hub *hub = &hubs[h->springs[k].hub];
             const float *c = class_rgb[hub->cls];
             float st = h->springs[k].strength;
-            float a = h->alpha * (0.06f + 0.3f * st / (st + 1.0f) + 0.3f * h->flash);
+            if (st < 0.15f)
+                continue;
+            float a = crowd * h->alpha *
+                      (0.06f + 0.3f * st / (st + 1.0f) + 0.3f * h->flash);
             r->lines[nl++] = (struct line_vertex){h->x, h->y, c[0], c[1], c[2], a};
             r->lines[nl++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.4f};
         }
@@ -219,8 +228,10 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         if (!h->live || h->alpha <= 0)
             continue;
         const float *c = class_rgb[h->cls];
-        r->sprites[ns++] = (struct sprite){h->x, h->y, h->size, h->flash,
-                                           c[0], c[1], c[2], fminf(h->alpha, 1.0f)};
+        /* a crowd dims each of its hosts, so it reads as a coloured cloud */
+        float a = fminf(h->alpha, 1.0f) * (0.35f + 0.65f * crowd);
+        r->sprites[ns++] = (struct sprite){h->x, h->y, h->size, h->flash * crowd,
+                                           c[0], c[1], c[2], a};
     }
     for (size_t i = 0; i < nhubs; i++) {
         const struct swarm_hub *h = &hubs[i];

@@ -19,9 +19,11 @@ void main()
         rgb = mix(rgb, vec3(1.0), 0.25 * ring);
     } else {
         float core = 1.0 - smoothstep(0.8, 1.05, r);
-        float halo = exp(-r * r * 0.9) * (0.35 + 0.5 * v_flash);
+        float halo = exp(-r * r * 1.2) * (0.35 + 0.5 * v_flash);
         a = (core * 0.85 + halo) * v_color.a;
         rgb = mix(rgb, vec3(1.0), 0.45 * v_flash * core);
     }
+    if (a < 0.004)
+        discard; // nothing to add: spare the blend
     o_color = vec4(rgb * a, a);
 }

@@ -9,9 +9,11 @@ uniform vec2 u_viewport;  // pixels
 out vec2 v_uv;
 out vec4 v_color;
 out float v_flash;
-const float HALO = 3.0;   // the quad reaches HALO core radii
 void main()
 {
+    // the quad reaches HALO core radii: wide for hubs, tight for hosts,
+    // whose crowds would otherwise fill the frame with halo
+    float HALO = a_inst.w < 0.0 ? 3.0 : 2.0;
     float r_px = max(a_inst.z * u_scale, 1.6) * HALO;
     vec2 px = (a_inst.xy - u_center) * u_scale + a_corner * r_px;
     gl_Position = vec4(px * 2.0 / u_viewport, 0.0, 1.0);
