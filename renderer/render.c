@@ -202,14 +202,21 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     for (size_t i = 0; i < nhosts; i++)
         live += hosts[i].live;
     /* Edges fade as the crowd grows, so thousands of them add up to a
-     * web rather than a white sheet; weak ties are not drawn. */
+     * web rather than a white sheet; weak ties are not drawn, and in a
+     * crowd only each host's strongest. */
     float crowd = live > 1500 ? sqrtf(1500.0f / (float)live) : 1.0f;
+    int ties = live > 1500 ? 1 : SWARM_SPRINGS;
     grow_lines(r, nhosts * SWARM_SPRINGS * 2);
     for (size_t i = 0; i < nhosts; i++) {
         const struct swarm_host *h = &hosts[i];
         if (!h->live)
             continue;
-        for (int k = 0; k < h->nsprings; k++) {
+        int strongest = 0;
+        for (int k = 1; k < h->nsprings; k++)
+            if (h->springs[k].strength > h->springs[strongest].strength)
+                strongest = k;
+        for (int j = 0; j < h->nsprings && j < ties; j++) {
+            int k = ties == 1 ? strongest : j;
             const struct swarm_hub *hub = &hubs[h->springs[k].hub];
             const float *c = class_rgb[hub->cls];
             float st = h->springs[k].strength;

@@ -14,12 +14,15 @@ void main()
     if (v_flash < 0.0) {
         float ring = 1.0 - smoothstep(0.0, 0.14, abs(r - 0.92));
         float disc = (1.0 - smoothstep(0.85, 0.95, r)) * 0.22;
-        float halo = exp(-r * r * 0.7) * 0.3;
+        float q = max(0.0, 1.0 - r * r / 9.0);
+        float halo = q * q * 0.3;
         a = (ring + disc + halo) * v_color.a;
         rgb = mix(rgb, vec3(1.0), 0.25 * ring);
     } else {
         float core = 1.0 - smoothstep(0.8, 1.05, r);
-        float halo = exp(-r * r * 1.2) * (0.35 + 0.5 * v_flash);
+        // a polynomial falloff: exp() per pixel is dear on a CPU rasteriser
+        float q = max(0.0, 1.0 - r * r / 4.0);
+        float halo = q * q * (0.35 + 0.5 * v_flash);
         a = (core * 0.85 + halo) * v_color.a;
         rgb = mix(rgb, vec3(1.0), 0.45 * v_flash * core);
     }
