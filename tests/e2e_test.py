@@ -8,6 +8,7 @@ usage: e2e_test.py FLOWSWARM SAMPLE DATA_DIR"""
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,22 @@ def test_errors(exe, sample, tmp, data):
               f"{' '.join(args[1:])}: exit {code} and one line naming {needle!r} "
               f"(got {r.returncode}: {r.stderr.strip()!r})")
     check(not os.path.exists(os.path.join(tmp, "x.mp4")), "a bad option writes nothing")
+
+    # absurd length claims are refused, not allocated
+    huge = os.path.join(tmp, "huge-claims.pcap")
+    with open(huge, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 0xffffffff, 1))
+        f.write(struct.pack("<IIII", 1, 0, 0xfffffff0, 0xfffffff0) + b"\0" * 64)
+    # a wrapper process, so the peak memory measured is this run's alone
+    peak = ("import resource, subprocess, sys; "
+            "r = subprocess.run(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+            "sys.exit(r.returncode)")
+    r = run([sys.executable, "-c", peak, exe, "-r", huge, "--events"])
+    rss_kb = int(r.stderr.strip().splitlines()[-1]) if r.stderr.strip() else 0
+    check(r.returncode in (0, 1) and "huge-claims.pcap" in r.stderr and rss_kb < 200000,
+          f"a 4 GiB record length is refused, not allocated ({r.returncode}, {rss_kb} KB: "
+          f"{r.stderr.strip()!r})")
 
     trunc = os.path.join(data, "pcap/derived-truncated")
     if not os.path.isdir(trunc):
