@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "clock.h"
+#include "common.h"
 #include "ingest/ingest.h"
 #include "ingest/source.h"
 
@@ -36,28 +36,6 @@ static double bare_loop(const char *path, unsigned long *packets)
     return t;
 }
 
-static double decode_path(const char *path, unsigned long *events)
-{
-    char err[512];
-    double t0 = now();
-    struct source *s = source_open(path, NULL, err, sizeof(err));
-    if (!s) {
-        fprintf(stderr, "%s\n", err);
-        exit(1);
-    }
-    struct event ev;
-    unsigned long n = 0, octets = 0;
-    while (source_next(s, &ev)) {
-        n++;
-        octets += ev.octets;
-    }
-    source_destroy(s);
-    double t = now() - t0;
-    *events = n;
-    if (octets == 1)
-        puts("");
-    return t;
-}
 
 static double ingest_path(const char *path, unsigned long *events)
 {
@@ -94,7 +72,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < passes; i++) {
         double t = bare_loop(argv[1], &packets);
         best_bare = t < best_bare ? t : best_bare;
-        t = decode_path(argv[1], &events);
+        t = read_all_events(argv[1], &events);
         best_decode = t < best_decode ? t : best_decode;
         t = ingest_path(argv[1], &ingested);
         best_ingest = t < best_ingest ? t : best_ingest;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "clock.h"
+#include "common.h"
 #include "ingest/source.h"
 
 static unsigned char *slurp(const char *path, size_t *len)
@@ -54,27 +54,6 @@ static size_t inflate_all(const unsigned char *z, size_t zlen)
     return total;
 }
 
-static double read_flows(const char *path, unsigned long *n)
-{
-    char err[512];
-    double t0 = now();
-    struct source *s = source_open(path, NULL, err, sizeof(err));
-    if (!s) {
-        fprintf(stderr, "%s\n", err);
-        exit(1);
-    }
-    struct event ev;
-    unsigned long k = 0, octets = 0;
-    while (source_next(s, &ev)) {
-        k++;
-        octets += ev.octets;
-    }
-    source_destroy(s);
-    *n = k;
-    if (octets == 1)
-        puts("");
-    return now() - t0;
-}
 
 int main(int argc, char **argv)
 {
@@ -120,15 +99,15 @@ int main(int argc, char **argv)
 
     unsigned long flows = 0, rawflows = 0;
     double best_inflate = 1e30, best_read = 1e30, best_raw = 1e30;
-    read_flows(rawpath, &rawflows); /* warm the page cache */
+    read_all_events(rawpath, &rawflows); /* warm the page cache */
     for (int i = 0; i < passes; i++) {
         double t0 = now();
         inflate_all(file + hlen, len - hlen);
         double t = now() - t0;
         best_inflate = t < best_inflate ? t : best_inflate;
-        t = read_flows(argv[1], &flows);
+        t = read_all_events(argv[1], &flows);
         best_read = t < best_read ? t : best_read;
-        t = read_flows(rawpath, &rawflows);
+        t = read_all_events(rawpath, &rawflows);
         best_raw = t < best_raw ? t : best_raw;
     }
     printf("file: %s, %lu flows, %zu bytes compressed, %zu inflated (best of %d)\n",

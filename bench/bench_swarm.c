@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "common.h"
 #include "swarm/swarm.h"
 
 static long rss_kb(void)
