@@ -34,6 +34,16 @@ struct rect {
     float x0, y0, x1, y1;
 };
 
+/* Hosts merged into one screen bin (crowd drawing). */
+struct bin {
+    uint32_t stamp; /* frame that last used it */
+    uint32_t tie_hub;
+    float x, y, weight, size, flash, tie;
+    float rgb[3];
+};
+
+enum { CROWD = 1500 }; /* live hosts past which hosts are drawn merged */
+
 struct render {
     GLuint sprite_prog, line_prog;
     GLint sp_center, sp_scale, sp_viewport;
@@ -44,6 +54,10 @@ struct render {
     size_t cap_sprites;
     struct line_vertex *lines;
     size_t cap_lines;
+    struct bin *bins;
+    uint32_t *bin_used;
+    size_t cap_bins;
+    uint32_t frame_stamp;
     struct text *text;
     /* camera: world point at the centre and pixels per world unit */
     float cam_x, cam_y, cam_scale;
@@ -133,6 +147,8 @@ void render_destroy(struct render *r)
     }
     free(r->sprites);
     free(r->lines);
+    free(r->bins);
+    free(r->bin_used);
     free(r);
 }
 
@@ -192,61 +208,139 @@ static struct line_vertex *grow_lines(struct render *r, size_t n)
     return r->lines;
 }
 
-static void draw_world(struct render *r, const struct swarm *s, int w, int h)
+/* The strongest of a host's ties, or -1 when it has none. */
+static int strongest_tie(const struct swarm_host *h)
+{
+    int best = -1;
+    for (int k = 0; k < h->nsprings; k++)
+        if (best < 0 || h->springs[k].strength > h->springs[best].strength)
+            best = k;
+    return best;
+}
+
+static void add_edge(struct render *r, size_t *nl, float x, float y,
+                     const struct swarm_hub *hub, float a)
+{
+    const float *c = class_rgb[hub->cls];
+    r->lines[(*nl)++] = (struct line_vertex){x, y, c[0], c[1], c[2], a};
+    r->lines[(*nl)++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.4f};
+}
+
+/* Hosts one by one: a sprite each and an edge per tie. */
+static void gather_hosts(struct render *r, const struct swarm *s, size_t *ns, size_t *nl)
 {
     size_t nhubs, nhosts;
     const struct swarm_hub *hubs = swarm_hubs(s, &nhubs);
     const struct swarm_host *hosts = swarm_hosts(s, &nhosts);
-
-    size_t nl = 0, live = 0;
-    for (size_t i = 0; i < nhosts; i++)
-        live += hosts[i].live;
-    /* Edges fade as the crowd grows, so thousands of them add up to a
-     * web rather than a white sheet; weak ties are not drawn, and in a
-     * crowd only each host's strongest. */
-    float crowd = live > 1500 ? sqrtf(1500.0f / (float)live) : 1.0f;
-    int ties = live > 1500 ? 1 : SWARM_SPRINGS;
-    grow_lines(r, nhosts * SWARM_SPRINGS * 2);
     for (size_t i = 0; i < nhosts; i++) {
         const struct swarm_host *h = &hosts[i];
-        if (!h->live)
+        if (!h->live || h->alpha <= 0)
             continue;
-        int strongest = 0;
-        for (int k = 1; k < h->nsprings; k++)
-            if (h->springs[k].strength > h->springs[strongest].strength)
-                strongest = k;
-        for (int j = 0; j < h->nsprings && j < ties; j++) {
-            int k = ties == 1 ? strongest : j;
-            const struct swarm_hub *hub = &hubs[h->springs[k].hub];
-            const float *c = class_rgb[hub->cls];
+        for (int k = 0; k < h->nsprings; k++) {
             float st = h->springs[k].strength;
-            if (st < 0.15f)
-                continue;
-            float a = crowd * h->alpha *
-                      (0.06f + 0.3f * st / (st + 1.0f) + 0.3f * h->flash);
-            r->lines[nl++] = (struct line_vertex){h->x, h->y, c[0], c[1], c[2], a};
-            r->lines[nl++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.4f};
+            if (st >= 0.15f) /* weak ties are not drawn */
+                add_edge(r, nl, h->x, h->y, &hubs[h->springs[k].hub],
+                         h->alpha * (0.06f + 0.3f * st / (st + 1.0f) + 0.3f * h->flash));
+        }
+        const float *c = class_rgb[h->cls];
+        r->sprites[(*ns)++] = (struct sprite){h->x, h->y, h->size, h->flash,
+                                              c[0], c[1], c[2], fminf(h->alpha, 1.0f)};
+    }
+}
+
+/* A crowd: hosts that fall within BIN pixels of each other on screen are
+ * drawn as one sprite (their centroid, the largest size, the mean colour)
+ * with one edge, to the hub of the strongest tie among them. A CPU
+ * rasteriser pays per primitive, and at this density the merged hosts
+ * overlap anyway. Hosts off screen are skipped. */
+enum { BIN = 6 };
+static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
+                         float crowd, size_t *ns, size_t *nl)
+{
+    size_t nhubs, nhosts;
+    const struct swarm_hub *hubs = swarm_hubs(s, &nhubs);
+    const struct swarm_host *hosts = swarm_hosts(s, &nhosts);
+    int bw = w / BIN + 1, bh = h / BIN + 1;
+    if ((size_t)bw * bh > r->cap_bins) {
+        r->cap_bins = (size_t)bw * bh;
+        r->bins = xreallocarray(r->bins, r->cap_bins, sizeof(*r->bins));
+        r->bin_used = xreallocarray(r->bin_used, r->cap_bins, sizeof(*r->bin_used));
+        memset(r->bins, 0, r->cap_bins * sizeof(*r->bins));
+    }
+    r->frame_stamp++;
+    size_t nused = 0;
+    for (size_t i = 0; i < nhosts; i++) {
+        const struct swarm_host *ho = &hosts[i];
+        if (!ho->live || ho->alpha <= 0)
+            continue;
+        float sx = (ho->x - r->cam_x) * r->cam_scale + (float)w / 2;
+        float sy = (float)h / 2 - (ho->y - r->cam_y) * r->cam_scale;
+        if (!(sx >= 0 && sy >= 0 && sx < (float)w && sy < (float)h))
+            continue;
+        uint32_t bi = (uint32_t)((int)sy / BIN * bw + (int)sx / BIN);
+        struct bin *b = &r->bins[bi];
+        if (b->stamp != r->frame_stamp) {
+            memset(b, 0, sizeof(*b));
+            b->stamp = r->frame_stamp;
+            b->tie_hub = UINT32_MAX;
+            r->bin_used[nused++] = bi;
+        }
+        const float *c = class_rgb[ho->cls];
+        float a = fminf(ho->alpha, 1.0f);
+        b->x += ho->x * a;
+        b->y += ho->y * a;
+        b->rgb[0] += c[0] * a;
+        b->rgb[1] += c[1] * a;
+        b->rgb[2] += c[2] * a;
+        b->weight += a;
+        b->size = fmaxf(b->size, ho->size);
+        b->flash = fmaxf(b->flash, ho->flash);
+        int k = strongest_tie(ho);
+        if (k >= 0 && ho->springs[k].strength > b->tie) {
+            b->tie = ho->springs[k].strength;
+            b->tie_hub = ho->springs[k].hub;
         }
     }
-    size_t ns = 0;
-    grow_sprites(r, nhosts + nhubs);
-    for (size_t i = 0; i < nhosts; i++) {
-        const struct swarm_host *h = &hosts[i];
-        if (!h->live || h->alpha <= 0)
+    for (size_t u = 0; u < nused; u++) {
+        struct bin *b = &r->bins[r->bin_used[u]];
+        if (b->weight <= 0)
             continue;
-        const float *c = class_rgb[h->cls];
-        /* a crowd dims each of its hosts, so it reads as a coloured cloud */
-        float a = fminf(h->alpha, 1.0f) * (0.35f + 0.65f * crowd);
-        r->sprites[ns++] = (struct sprite){h->x, h->y, h->size, h->flash * crowd,
-                                           c[0], c[1], c[2], a};
+        float x = b->x / b->weight, y = b->y / b->weight;
+        float a = fminf(b->weight, 1.0f) * (0.35f + 0.65f * crowd);
+        r->sprites[(*ns)++] = (struct sprite){x, y, b->size, b->flash * crowd,
+                                              b->rgb[0] / b->weight, b->rgb[1] / b->weight,
+                                              b->rgb[2] / b->weight, a};
+        if (b->tie_hub != UINT32_MAX && b->tie >= 0.15f)
+            add_edge(r, nl, x, y, &hubs[b->tie_hub],
+                     crowd * fminf(b->weight, 1.0f) *
+                         (0.06f + 0.3f * b->tie / (b->tie + 1.0f) + 0.3f * b->flash));
+    }
+}
+
+static void draw_world(struct render *r, const struct swarm *s, int w, int h)
+{
+    size_t nhubs, nhosts;
+    const struct swarm_hub *hubs = swarm_hubs(s, &nhubs);
+    swarm_hosts(s, &nhosts);
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    size_t nl = 0, ns = 0;
+    grow_lines(r, nhosts * SWARM_SPRINGS * 2);
+    grow_sprites(r, nhosts + nhubs);
+    if (st.hosts > CROWD) {
+        /* edges and hosts dim as the crowd grows, so thousands of them add
+         * up to a coloured web rather than a white sheet */
+        gather_crowd(r, s, w, h, sqrtf((float)CROWD / (float)st.hosts), &ns, &nl);
+    } else {
+        gather_hosts(r, s, &ns, &nl);
     }
     for (size_t i = 0; i < nhubs; i++) {
-        const struct swarm_hub *h = &hubs[i];
-        if (!h->live || h->alpha <= 0)
+        const struct swarm_hub *hb = &hubs[i];
+        if (!hb->live || hb->alpha <= 0)
             continue;
-        const float *c = class_rgb[h->cls];
-        r->sprites[ns++] = (struct sprite){h->x, h->y, h->size, -1.0f, /* hub style */
-                                           c[0], c[1], c[2], fminf(h->alpha, 1.0f)};
+        const float *c = class_rgb[hb->cls];
+        r->sprites[ns++] = (struct sprite){hb->x, hb->y, hb->size, -1.0f, /* hub style */
+                                           c[0], c[1], c[2], fminf(hb->alpha, 1.0f)};
     }
 
     glEnable(GL_BLEND);
