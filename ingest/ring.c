@@ -124,8 +124,3 @@ uint64_t ring_dropped(struct ring *r)
     pthread_mutex_unlock(&r->lock);
     return d;
 }
-
-size_t ring_capacity(const struct ring *r)
-{
-    return r->cap;
-}

@@ -33,6 +33,5 @@ void ring_cancel(struct ring *r);
 /* True once closed and drained. */
 bool ring_finished(struct ring *r);
 uint64_t ring_dropped(struct ring *r);
-size_t ring_capacity(const struct ring *r);
 
 #endif

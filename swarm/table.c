@@ -105,8 +105,3 @@ void table_remove(struct table *t, const struct addr *key)
     }
     t->slots[i].value = UINT32_MAX;
 }
-
-size_t table_count(const struct table *t)
-{
-    return t->count;
-}

@@ -23,7 +23,6 @@ uint32_t table_get(const struct table *t, const struct addr *key);
 bool table_put(struct table *t, const struct addr *key, uint32_t value);
 
 void table_remove(struct table *t, const struct addr *key);
-size_t table_count(const struct table *t);
 
 /* A well-mixed 64-bit hash of an address, the same on every run. */
 uint64_t table_hash(const struct addr *key);
