@@ -21,6 +21,12 @@ struct event {
     uint8_t proto;         /* IP protocol number */
     uint8_t tcpflags;
     struct addr src, dst;
+    uint8_t flags; /* EVENT_* */
+};
+
+enum {
+    EVENT_CLAMPED = 1, /* arrived too late for the reorder window: its time
+                          was raised to keep the stream in order */
 };
 
 /* Text form of an address (inet_ntop); buf needs 46 bytes. */

@@ -108,6 +108,7 @@ bool reorder_pop(struct reorder *r, struct event *out, bool flush)
         int64_t shift = r->released - out->time_ns;
         out->time_ns = r->released;
         out->end_ns = out->end_ns > INT64_MAX - shift ? INT64_MAX : out->end_ns + shift;
+        out->flags |= EVENT_CLAMPED;
         r->clamped++;
     }
     r->released = out->time_ns;

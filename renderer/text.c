@@ -1,6 +1,8 @@
 /* Glyph atlas and text batches. Glyphs are keyed by (pixel size, code
- * point) and packed on shelves; when the atlas fills, it is cleared and
- * refilled from what the next frames draw. */
+ * point) and packed on shelves. A full atlas doubles (an 8K frame's HUD
+ * needs glyphs six times the size of a 720p one) up to the GL limit;
+ * past that it is cleared and refilled from what the next frames draw.
+ * Vertices carry atlas texel coordinates, so growing moves nothing. */
 #include "renderer/text.h"
 
 #include <ft2build.h>
@@ -14,11 +16,11 @@
 
 extern const unsigned char res_text_vert[], res_text_frag[];
 
-enum { ATLAS = 1024, MAX_GLYPHS = 4096, PAD = 1 };
+enum { ATLAS_MIN = 1024, ATLAS_MAX = 8192, MAX_GLYPHS = 4096, PAD = 1 };
 
 struct glyph {
     unsigned key; /* px << 21 | code point; 0: empty */
-    float u0, v0, u1, v1;
+    int x, y;     /* top left in the atlas */
     int w, h, left, top;
     float advance;
 };
@@ -31,8 +33,10 @@ struct text {
     FT_Library ft;
     FT_Face face;
     int face_px; /* size the face is set to */
-    unsigned char *pixels; /* CPU copy of the atlas */
-    bool dirty;
+    unsigned char *pixels; /* CPU copy of the atlas, size by size */
+    int size, max_size;
+    bool dirty, resized, full;
+    int dirty_y0, dirty_y1; /* rows changed since the last upload */
     int shelf_x, shelf_y, shelf_h;
     struct glyph glyphs[MAX_GLYPHS];
     size_t nglyphs;
@@ -44,23 +48,48 @@ struct text {
 
 static void atlas_reset(struct text *t)
 {
-    memset(t->pixels, 0, (size_t)ATLAS * ATLAS);
+    memset(t->pixels, 0, (size_t)t->size * t->size);
     memset(t->glyphs, 0, sizeof(t->glyphs));
     t->nglyphs = 0;
     t->shelf_x = t->shelf_y = t->shelf_h = 0;
     t->dirty = true;
+    t->dirty_y0 = 0;
+    t->dirty_y1 = t->size;
+    t->full = false;
+}
+
+/* Doubles the atlas, keeping every glyph where it is. */
+static bool atlas_grow(struct text *t)
+{
+    if (t->size * 2 > t->max_size)
+        return false;
+    int old = t->size, size = old * 2;
+    unsigned char *px = xcalloc((size_t)size * size, 1);
+    for (int row = 0; row < old; row++)
+        memcpy(px + (size_t)row * size, t->pixels + (size_t)row * old, (size_t)old);
+    free(t->pixels);
+    t->pixels = px;
+    t->size = size;
+    t->dirty = t->resized = true;
+    return true;
 }
 
 /* Finds room for a w by h box: on the current shelf, else a new one. */
 static bool pack(struct text *t, int w, int h, int *x, int *y)
 {
-    if (t->shelf_x + w + PAD > ATLAS) {
-        t->shelf_y += t->shelf_h + PAD;
-        t->shelf_x = 0;
-        t->shelf_h = 0;
+    for (;;) {
+        if (t->shelf_x + w + PAD > t->size && t->shelf_x > 0) {
+            t->shelf_y += t->shelf_h + PAD;
+            t->shelf_x = 0;
+            t->shelf_h = 0;
+        }
+        if (t->shelf_y + h + PAD <= t->size && w + PAD <= t->size)
+            break;
+        if (!atlas_grow(t)) {
+            t->full = true;
+            return false;
+        }
     }
-    if (t->shelf_y + h + PAD > ATLAS || w + PAD > ATLAS)
-        return false;
     *x = t->shelf_x;
     *y = t->shelf_y;
     t->shelf_x += w + PAD;
@@ -83,15 +112,17 @@ static const struct glyph *rasterize(struct text *t, int px, unsigned cp, size_t
     if (w && h && !pack(t, w, h, &x, &y))
         return NULL;
     for (int row = 0; row < h; row++)
-        memcpy(t->pixels + (size_t)(y + row) * ATLAS + x,
+        memcpy(t->pixels + (size_t)(y + row) * t->size + x,
                g->bitmap.buffer + (ptrdiff_t)row * g->bitmap.pitch, (size_t)w);
+    if (!t->dirty || y < t->dirty_y0)
+        t->dirty_y0 = y;
+    if (!t->dirty || y + h > t->dirty_y1)
+        t->dirty_y1 = y + h;
     t->dirty = true;
     struct glyph *gl = &t->glyphs[slot];
     *gl = (struct glyph){
         .key = (unsigned)px << 21 | cp,
-        .u0 = (float)x / ATLAS, .v0 = (float)y / ATLAS,
-        .u1 = (float)(x + w) / ATLAS, .v1 = (float)(y + h) / ATLAS,
-        .w = w, .h = h, .left = g->bitmap_left, .top = g->bitmap_top,
+        .x = x, .y = y, .w = w, .h = h, .left = g->bitmap_left, .top = g->bitmap_top,
         .advance = (float)g->advance.x / 64.0f,
     };
     t->nglyphs++;
@@ -157,11 +188,16 @@ struct text *text_create(const unsigned char *font, size_t len, char *err, size_
     if (!t->prog)
         goto fail;
     t->u_viewport = glGetUniformLocation(t->prog, "u_viewport");
-    t->pixels = xmalloc((size_t)ATLAS * ATLAS);
+    GLint max_tex = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_tex);
+    t->max_size = max_tex < ATLAS_MAX ? (max_tex < ATLAS_MIN ? ATLAS_MIN : max_tex)
+                                      : ATLAS_MAX;
+    t->size = ATLAS_MIN;
+    t->pixels = xmalloc((size_t)t->size * t->size);
     atlas_reset(t);
+    t->resized = true;
     glGenTextures(1, &t->tex);
     glBindTexture(GL_TEXTURE_2D, t->tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, ATLAS, ATLAS, 0, GL_RED, GL_UNSIGNED_BYTE, NULL);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
@@ -233,11 +269,13 @@ float text_draw(struct text *t, int px, float x, float y, const char *str,
             }
             float gx = floorf(x) + (float)g->left, gy = floorf(y) - (float)g->top;
             float gx1 = gx + (float)g->w, gy1 = gy + (float)g->h;
+            float u0 = (float)g->x, v0 = (float)g->y;
+            float u1 = u0 + (float)g->w, v1 = v0 + (float)g->h;
             struct vertex q[4] = {
-                {gx, gy, g->u0, g->v0, rgba[0], rgba[1], rgba[2], rgba[3]},
-                {gx1, gy, g->u1, g->v0, rgba[0], rgba[1], rgba[2], rgba[3]},
-                {gx1, gy1, g->u1, g->v1, rgba[0], rgba[1], rgba[2], rgba[3]},
-                {gx, gy1, g->u0, g->v1, rgba[0], rgba[1], rgba[2], rgba[3]},
+                {gx, gy, u0, v0, rgba[0], rgba[1], rgba[2], rgba[3]},
+                {gx1, gy, u1, v0, rgba[0], rgba[1], rgba[2], rgba[3]},
+                {gx1, gy1, u1, v1, rgba[0], rgba[1], rgba[2], rgba[3]},
+                {gx, gy1, u0, v1, rgba[0], rgba[1], rgba[2], rgba[3]},
             };
             static const int order[6] = {0, 1, 2, 0, 2, 3};
             for (int k = 0; k < 6; k++)
@@ -253,9 +291,14 @@ void text_flush(struct text *t, int w, int h)
     glBindTexture(GL_TEXTURE_2D, t->tex);
     if (t->dirty) {
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, ATLAS, ATLAS, GL_RED, GL_UNSIGNED_BYTE,
-                        t->pixels);
-        t->dirty = false;
+        if (t->resized)
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, t->size, t->size, 0, GL_RED,
+                         GL_UNSIGNED_BYTE, t->pixels);
+        else if (t->dirty_y1 > t->dirty_y0)
+            glTexSubImage2D(GL_TEXTURE_2D, 0, 0, t->dirty_y0, t->size,
+                            t->dirty_y1 - t->dirty_y0, GL_RED, GL_UNSIGNED_BYTE,
+                            t->pixels + (size_t)t->dirty_y0 * t->size);
+        t->dirty = t->resized = false;
     }
     if (t->nverts) {
         glUseProgram(t->prog);
@@ -269,6 +312,6 @@ void text_flush(struct text *t, int w, int h)
     }
     t->nverts = 0;
     /* A full atlas starts over; the next frames refill what they use. */
-    if (t->nglyphs >= MAX_GLYPHS / 2 || t->shelf_y > ATLAS - 64)
+    if (t->nglyphs >= MAX_GLYPHS / 2 || t->full)
         atlas_reset(t);
 }

@@ -21,6 +21,8 @@
 #define MAX_SPEED 3000.0f
 #define MAX_NEIGHBOURS 16  /* hosts pushed per host per step: bounds a crowd */
 #define SPRING_MIN 0.02f   /* weaker springs are cut */
+#define PULSE_S 0.6f       /* animation seconds a pulse takes along an edge */
+#define PULSE_START 1e-6f  /* a pulse just sent: at the start of its edge */
 #define GRID_MAX 512       /* cells per side at most */
 #define WORLD_MAX 1.0e5f   /* positions are clamped to +-WORLD_MAX */
 
@@ -258,13 +260,19 @@ static uint32_t get_host(struct swarm *s, const struct addr *a)
     return i;
 }
 
-static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount)
+/* Strengthens (or makes) the spring between a host and a hub, and sends
+ * a pulse along it unless one is still on its way: toward the hub when the
+ * host sent (dir 1), toward the host when it received (dir -1). A steady
+ * stream of events so becomes a steady stream of pulses. */
+static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount, float dir)
 {
     struct swarm_host *h = &s->hosts[host];
     int weakest = 0;
     for (int k = 0; k < h->nsprings; k++) {
         if (h->springs[k].hub == hub) {
             h->springs[k].strength += amount;
+            if (h->springs[k].pulse == 0)
+                h->springs[k].pulse = dir * PULSE_START;
             return;
         }
         if (h->springs[k].strength < h->springs[weakest].strength)
@@ -277,7 +285,8 @@ static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount)
         k = weakest;
         s->hubs[h->springs[k].hub].links--;
     }
-    h->springs[k] = (struct swarm_spring){.hub = hub, .strength = amount};
+    h->springs[k] = (struct swarm_spring){.hub = hub, .strength = amount,
+                                          .pulse = dir * PULSE_START};
     s->hubs[hub].links++;
 }
 
@@ -298,11 +307,16 @@ static bool apply(struct swarm *s, uint8_t proto, uint16_t port, const struct ad
     if (hub == UINT32_MAX)
         return false;
     uint32_t ends[2];
+    float dir[2];
     int n = 0;
-    if (src->family)
+    if (src->family) {
+        dir[n] = 1.0f;
         ends[n++] = get_host(s, src);
-    if (dst->family && !(src->family && addr_equal(src, dst)))
+    }
+    if (dst->family && !(src->family && addr_equal(src, dst))) {
+        dir[n] = -1.0f;
         ends[n++] = get_host(s, dst);
+    }
     for (int k = 0; k < n; k++)
         if (ends[k] == UINT32_MAX)
             return false;
@@ -313,7 +327,7 @@ static bool apply(struct swarm *s, uint8_t proto, uint16_t port, const struct ad
     float amount = s->o.scale == SWARM_SCALE_SQRT ? sqrtf((float)octets) / 40.0f
                                                   : log2f(1.0f + (float)octets) / 10.0f;
     for (int k = 0; k < n; k++) {
-        tie(s, ends[k], hub, amount);
+        tie(s, ends[k], hub, amount, dir[k]);
         touch_host(&s->hosts[ends[k]], (float)octets);
     }
     struct swarm_hub *h = &s->hubs[hub];
@@ -671,6 +685,10 @@ static void step_hosts(struct swarm *s, float dt, float decay)
             if (sp->strength > best) {
                 best = sp->strength;
                 h->cls = hub->cls;
+            }
+            if (sp->pulse != 0) {
+                float p = fabsf(sp->pulse) + dt / PULSE_S;
+                sp->pulse = p >= 1.0f ? 0.0f : sp->pulse < 0 ? -p : p;
             }
             sp->strength *= decay;
             if (sp->strength < SPRING_MIN) { /* cut: move the last one here */

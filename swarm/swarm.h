@@ -31,6 +31,9 @@ struct swarm_opts {
 struct swarm_spring {
     uint32_t hub;   /* index into the hub array */
     float strength; /* grows with log octets, decays */
+    float pulse;    /* 0: none; else a pulse is |pulse| (0..1) along the
+                       edge, from the host if positive (it sent), from the
+                       hub if negative (it received) */
 };
 
 struct swarm_hub {

@@ -274,8 +274,52 @@ static void test_service_side(void)
     CHECK(services_class(58, 0) == SVC_ICMP);
 }
 
+/* The spring of host addr to its one hub. */
+static const struct swarm_spring *spring_of(const struct swarm *s, uint32_t addr)
+{
+    size_t n;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    for (size_t i = 0; i < n; i++)
+        if (hosts[i].live && hosts[i].addr.b[3] == (uint8_t)addr &&
+            hosts[i].addr.b[0] == (uint8_t)(addr >> 24) && hosts[i].nsprings == 1)
+            return &hosts[i].springs[0];
+    return NULL;
+}
+
+/* An event sends a pulse from the sender toward the hub and from the hub
+ * toward the receiver; it runs its course in PULSE_S, and events while it
+ * runs do not restart it. */
+static void test_pulses(void)
+{
+    struct swarm *s = swarm_create(NULL);
+    struct event e = make_event(0x0a000001u, 0x0a000002u, 6, 40000, 443, 1500);
+    swarm_add_event(s, &e);
+    const struct swarm_spring *a = spring_of(s, 0x0a000001u), *b = spring_of(s, 0x0a000002u);
+    CHECK(a && b);
+    if (!a || !b)
+        return;
+    CHECK(a->pulse > 0 && a->pulse < 0.01f);
+    CHECK(b->pulse < 0 && b->pulse > -0.01f);
+    swarm_step(s, 0, 0.3f);
+    a = spring_of(s, 0x0a000001u);
+    b = spring_of(s, 0x0a000002u);
+    CHECK(fabsf(a->pulse - 0.5f) < 0.01f);
+    CHECK(fabsf(b->pulse + 0.5f) < 0.01f);
+    swarm_add_event(s, &e); /* in flight: not restarted */
+    a = spring_of(s, 0x0a000001u);
+    CHECK(fabsf(a->pulse - 0.5f) < 0.01f);
+    swarm_step(s, 0, 0.35f);
+    a = spring_of(s, 0x0a000001u);
+    b = spring_of(s, 0x0a000002u);
+    CHECK(a->pulse == 0 && b->pulse == 0);
+    swarm_add_event(s, &e); /* arrived: the next one goes */
+    CHECK(spring_of(s, 0x0a000001u)->pulse > 0);
+    swarm_destroy(s);
+}
+
 int main(void)
 {
+    test_pulses();
     test_service_side();
     test_determinism();
     test_one_host_dominates();
