@@ -22,6 +22,9 @@ enum {
     OPT_HALF_LIFE,
     OPT_SCALE,
     OPT_STOP_AT_END,
+    OPT_TALKERS,
+    OPT_NO_BLOOM,
+    OPT_SCREENSHOT,
     OPT_VERSION,
 };
 
@@ -50,6 +53,8 @@ void options_usage(FILE *f)
         "  --fps N            frames per second (default 30)\n"
         "  --crf N            quality, lower is better (H.264 default 20)\n"
         "  --preset NAME      x264 preset (default veryfast)\n"
+        "  --screenshot FILE  also save the last frame as a PNG image; without -o,\n"
+        "                     render only that frame (headless)\n"
         "\n"
         "Swarm:\n"
         "  --max-hosts N      hosts shown at once; the least recently active make\n"
@@ -57,12 +62,16 @@ void options_usage(FILE *f)
         "  --half-life SECS   how fast a tie to a service fades, in seconds of\n"
         "                     animation (default 3)\n"
         "  --scale log|sqrt   how octets pull and grow things (default log)\n"
+        "  --talkers N        label the N busiest hosts with their address\n"
+        "                     (default 10, at most 64; 0: none)\n"
+        "  --no-bloom         no glow spread around bright things (a little faster)\n"
         "\n"
         "  -q, --quiet        no progress output\n"
         "  -h, --help         this help\n"
         "      --version      print the version\n"
         "\n"
-        "In the window: Esc or q quits, space pauses, + and - change the speed.\n"
+        "In the window: Esc or q quits, space pauses, + and - change the speed,\n"
+        "s or F12 saves a screenshot (flowswarm-DATE-TIME.png).\n"
         "With no arguments, flowswarm plays its bundled sample capture.\n");
 }
 
@@ -114,6 +123,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
     o->height = 720;
     o->fps = 30;
     o->duration = 60;
+    o->talkers = 10;
     static const struct option longs[] = {
         {"events", no_argument, NULL, OPT_EVENTS},
         {"fps", required_argument, NULL, OPT_FPS},
@@ -126,6 +136,9 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
         {"half-life", required_argument, NULL, OPT_HALF_LIFE},
         {"scale", required_argument, NULL, OPT_SCALE},
         {"stop-at-end", no_argument, NULL, OPT_STOP_AT_END},
+        {"talkers", required_argument, NULL, OPT_TALKERS},
+        {"no-bloom", no_argument, NULL, OPT_NO_BLOOM},
+        {"screenshot", required_argument, NULL, OPT_SCREENSHOT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -158,6 +171,19 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
             break;
         case OPT_STOP_AT_END:
             o->stop_at_end = true;
+            break;
+        case OPT_NO_BLOOM:
+            o->no_bloom = true;
+            break;
+        case OPT_SCREENSHOT:
+            o->screenshot = optarg;
+            break;
+        case OPT_TALKERS:
+            if (!parse_int(optarg, 0, 64, &iv)) {
+                fprintf(stderr, "flowswarm: --talkers %s: expected 0 to 64\n", optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
+            o->talkers = (int)iv;
             break;
         case OPT_FPS:
             if (!parse_int(optarg, 1, 240, &iv)) {

@@ -23,6 +23,9 @@ struct options {
     unsigned max_hosts;
     double half_life;    /* seconds; 0: the swarm's default */
     bool sqrt_scale;     /* --scale sqrt */
+    int talkers;         /* --talkers: busiest hosts labelled */
+    bool no_bloom;       /* --no-bloom */
+    const char *screenshot; /* --screenshot: PNG of the last frame */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };

@@ -35,7 +35,10 @@ static void on_signal(int sig)
 struct feed {
     struct event buf[FEED];
     size_t n, pos;
-    bool ended; /* the input is exhausted */
+    bool ended;          /* the input is exhausted */
+    uint64_t clamped;    /* events applied with their time raised */
+    struct activity *activity; /* filled as events apply (an input that was
+                                  not scanned first), or NULL */
 };
 
 /* Applies every event with a time at or before clock. With block, waits
@@ -46,9 +49,14 @@ static void feed_until(struct feed *f, struct ingest *in, struct swarm *s, int64
 {
     for (;;) {
         while (f->pos < f->n) {
-            if (f->buf[f->pos].time_ns > clock)
+            const struct event *ev = &f->buf[f->pos];
+            if (ev->time_ns > clock)
                 return;
-            swarm_add_event(s, &f->buf[f->pos++]);
+            f->clamped += (ev->flags & EVENT_CLAMPED) != 0;
+            if (f->activity)
+                activity_add(f->activity, ev->time_ns, ev->end_ns, (double)ev->octets);
+            swarm_add_event(s, ev);
+            f->pos++;
         }
         if (f->ended)
             return;
@@ -136,6 +144,34 @@ static void progress_show(struct progress *p, int64_t frame, int64_t total, bool
     }
 }
 
+/* The capture's span and its activity histogram. */
+struct timeline {
+    struct activity activity; /* scanned up front, or filled as events apply */
+    int64_t first, last;
+    bool known; /* scanned: the span and histogram cover the whole input */
+};
+
+static struct render *make_render(const struct options *o, char *err, size_t errlen)
+{
+    return render_create(&(struct render_opts){.talkers = (unsigned)o->talkers,
+                                               .no_bloom = o->no_bloom},
+                         err, errlen);
+}
+
+/* What the HUD shows this frame, from the feed and the timeline. */
+static void hud_update(struct render_hud *hud, const struct feed *f, struct ingest *in,
+                       const struct timeline *tl, int64_t clock)
+{
+    struct ingest_stats st;
+    ingest_stats(in, &st);
+    hud->clock_ns = clock;
+    hud->clamped = f->clamped;
+    hud->dropped = st.dropped;
+    hud->activity = &tl->activity;
+    hud->span_first_ns = tl->known ? tl->first : tl->activity.first_ns;
+    hud->span_last_ns = tl->known ? tl->last : clock;
+}
+
 static struct swarm *make_swarm(const struct options *o)
 {
     return swarm_create(&(struct swarm_opts){
@@ -160,9 +196,10 @@ static void report_input(struct ingest *in, bool quiet)
                 "the reorder window; their times were raised\n", st.clamped);
 }
 
-static int run_export(const struct options *o, struct ingest *in, int64_t first,
-                      int64_t last, bool range_known)
+static int run_export(const struct options *o, struct ingest *in, struct timeline *tl)
 {
+    int64_t first = tl->first, last = tl->last;
+    bool range_known = tl->known;
     char err[512];
     int status = 1;
     struct glctx *ctx = NULL;
@@ -171,6 +208,7 @@ static int run_export(const struct options *o, struct ingest *in, int64_t first,
     struct encoder *enc = NULL;
     struct swarm *sw = NULL;
     struct feed *feed = xcalloc(1, sizeof(*feed));
+    feed->activity = tl->known ? NULL : &tl->activity;
     struct rates *rates = xcalloc(1, sizeof(*rates));
 
     enc = encoder_create(&(struct encoder_opts){.path = o->output, .width = o->width,
@@ -184,7 +222,7 @@ static int run_export(const struct options *o, struct ingest *in, int64_t first,
                        err, sizeof(err));
     if (!ctx)
         goto fail;
-    rnd = render_create(err, sizeof(err));
+    rnd = make_render(o, err, sizeof(err));
     if (!rnd)
         goto fail;
     rb = readback_create(o->width, o->height, 3);
@@ -229,7 +267,7 @@ static int run_export(const struct options *o, struct ingest *in, int64_t first,
         if (total == 0 && feed->ended && feed->pos >= feed->n && frame > 0)
             break;
         swarm_step(sw, clock, dt);
-        hud.clock_ns = clock;
+        hud_update(&hud, feed, in, tl, clock);
         rates_update(rates, sw, clock, &hud);
         int w, h;
         glctx_begin_frame(ctx, &w, &h);
@@ -268,14 +306,16 @@ done:
     return status;
 }
 
-static int run_window(const struct options *o, struct ingest *in, int64_t first,
-                      int64_t last, bool range_known)
+static int run_window(const struct options *o, struct ingest *in, struct timeline *tl)
 {
+    int64_t first = tl->first, last = tl->last;
+    bool range_known = tl->known;
     char err[512];
     int status = 1;
     struct render *rnd = NULL;
     struct swarm *sw = NULL;
     struct feed *feed = xcalloc(1, sizeof(*feed));
+    feed->activity = tl->known ? NULL : &tl->activity;
     struct rates *rates = xcalloc(1, sizeof(*rates));
     struct glctx *ctx = glctx_create(&(struct glctx_opts){.width = o->width,
                                                           .height = o->height,
@@ -283,7 +323,7 @@ static int run_window(const struct options *o, struct ingest *in, int64_t first,
                                      err, sizeof(err));
     if (!ctx)
         goto fail;
-    rnd = render_create(err, sizeof(err));
+    rnd = make_render(o, err, sizeof(err));
     if (!rnd)
         goto fail;
     sw = make_swarm(o);
@@ -314,7 +354,7 @@ static int run_window(const struct options *o, struct ingest *in, int64_t first,
         bool ended = feed->ended && feed->pos >= feed->n;
         if (ended && o->stop_at_end)
             break;
-        hud.clock_ns = (int64_t)clock;
+        hud_update(&hud, feed, in, tl, (int64_t)clock);
         rates_update(rates, sw, hud.clock_ns, &hud);
         int w, h;
         glctx_begin_frame(ctx, &w, &h);
@@ -347,18 +387,22 @@ int play_run(const struct options *o)
     char err[512];
     struct ingest_opts io = {.paths = o->inputs, .npaths = o->ninputs,
                              .filter = o->filter};
-    int64_t first = 0, last = 0;
-    bool range_known = true;
+    struct timeline *tl = xcalloc(1, sizeof(*tl));
+    tl->known = true;
     for (size_t i = 0; i < o->ninputs; i++)
         if (strcmp(o->inputs[i], "-") == 0)
-            range_known = false;
-    if (range_known && !ingest_scan_range(&io, &first, &last, err, sizeof(err))) {
+            tl->known = false;
+    if (tl->known && !ingest_scan(&io, &tl->activity, err, sizeof(err))) {
         fprintf(stderr, "flowswarm: %s\n", err);
+        free(tl);
         return 1;
     }
+    tl->first = tl->activity.first_ns;
+    tl->last = tl->activity.last_ns;
     struct ingest *in = ingest_create(&io, err, sizeof(err));
     if (!in) {
         fprintf(stderr, "flowswarm: %s\n", err);
+        free(tl);
         return 1;
     }
     struct sigaction sa = {.sa_handler = on_signal};
@@ -366,9 +410,9 @@ int play_run(const struct options *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     ingest_start(in);
-    int status = o->output ? run_export(o, in, first, last, range_known)
-                           : run_window(o, in, first, last, range_known);
+    int status = o->output ? run_export(o, in, tl) : run_window(o, in, tl);
     ingest_destroy(in);
+    free(tl);
     return status;
 }
 

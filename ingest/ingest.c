@@ -190,12 +190,13 @@ void ingest_destroy(struct ingest *in)
     free(in);
 }
 
-bool ingest_scan_range(const struct ingest_opts *opts, int64_t *first_ns,
-                       int64_t *last_ns, char *err, size_t errlen)
+bool ingest_scan(const struct ingest_opts *opts, struct activity *act, char *err,
+                 size_t errlen)
 {
     const char *const *paths = opts->paths;
     size_t npaths = opts->npaths;
     bool any = false;
+    activity_init(act);
     for (size_t i = 0; i < npaths; i++) {
         if (strcmp(paths[i], "-") == 0) {
             snprintf(err, errlen, "<stdin>: cannot be read twice to find its time range");
@@ -204,14 +205,7 @@ bool ingest_scan_range(const struct ingest_opts *opts, int64_t *first_ns,
         struct source *s = source_open(paths[i], opts->filter, err, errlen);
         if (!s)
             return false;
-        int64_t f, l;
-        if (source_time_range(s, &f, &l)) {
-            if (!any || f < *first_ns)
-                *first_ns = f;
-            if (!any || l > *last_ns)
-                *last_ns = l;
-            any = true;
-        }
+        any |= source_scan(s, act);
         source_destroy(s);
     }
     if (!any)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest/activity.h"
 #include "ingest/event.h"
 #include "ingest/reorder.h"
 
@@ -52,10 +53,10 @@ void ingest_stats(struct ingest *in, struct ingest_stats *out);
 /* Stops the reader thread (if running) and frees everything. */
 void ingest_destroy(struct ingest *in);
 
-/* Reads the inputs once, separately, for the first and last event time.
- * Fails (false, err set) for stdin, which cannot be read twice, and when
- * there are no events. */
-bool ingest_scan_range(const struct ingest_opts *opts, int64_t *first_ns,
-                       int64_t *last_ns, char *err, size_t errlen);
+/* Reads the inputs once, separately, into act: the time range and the
+ * octets over it. Fails (false, err set) for stdin, which cannot be read
+ * twice, and when there are no events. */
+bool ingest_scan(const struct ingest_opts *opts, struct activity *act, char *err,
+                 size_t errlen);
 
 #endif

@@ -142,15 +142,12 @@ bool source_next(struct source *s, struct event *ev)
     return s->ops->next(s->impl, ev, &s->stats);
 }
 
-bool source_time_range(struct source *s, int64_t *first_ns, int64_t *last_ns)
+bool source_scan(struct source *s, struct activity *act)
 {
     struct event ev;
     bool any = false;
     while (source_next(s, &ev)) {
-        if (!any || ev.time_ns < *first_ns)
-            *first_ns = ev.time_ns;
-        if (!any || ev.end_ns > *last_ns)
-            *last_ns = ev.end_ns;
+        activity_add(act, ev.time_ns, ev.end_ns, (double)ev.octets);
         any = true;
     }
     return any;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "ingest/decode.h"
+#include "ingest/activity.h"
 #include "ingest/event.h"
 
 struct source;
@@ -40,9 +41,9 @@ struct source *source_open_stream(FILE *fp, const char *name, const char *filter
  * is described in source_stats(). */
 bool source_next(struct source *s, struct event *ev);
 
-/* Scans the rest of the source for the range of its event times. Meant
- * for a freshly opened source, which is consumed by the scan. */
-bool source_time_range(struct source *s, int64_t *first_ns, int64_t *last_ns);
+/* Reads the rest of the source, adding every event to act (whose
+ * first_ns and last_ns then give the time range). False if it had none. */
+bool source_scan(struct source *s, struct activity *act);
 
 const struct source_stats *source_stats(const struct source *s);
 

@@ -1,5 +1,6 @@
-/* Frame drawing: additive edges and instanced glow sprites in world
- * space under an easing camera, then labels and the HUD in pixels. */
+/* Frame drawing: additive edges, pulses and instanced glow sprites in
+ * world space under an easing camera, the bloom, then the overlay (labels
+ * and HUD) in pixels. */
 #include "renderer/render.h"
 
 #include <glad/gl.h>
@@ -7,18 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ingest/xalloc.h"
+#include "renderer/bloom.h"
+#include "renderer/overlay.h"
+#include "renderer/palette.h"
 #include "renderer/shader.h"
-#include "renderer/text.h"
 
 extern const unsigned char res_sprite_vert[], res_sprite_frag[];
 extern const unsigned char res_line_vert[], res_line_frag[];
-extern const unsigned char res_font_ttf[];
-extern const size_t res_font_ttf_len;
-
-enum { MAX_LABELS = 64 };
 
 struct sprite {
     float x, y, radius, flash;
@@ -30,15 +28,11 @@ struct line_vertex {
     float r, g, b, a;
 };
 
-struct rect {
-    float x0, y0, x1, y1;
-};
-
 /* Hosts merged into one screen bin (crowd drawing). */
 struct bin {
     uint32_t stamp; /* frame that last used it */
     uint32_t tie_hub;
-    float x, y, weight, size, flash, tie;
+    float x, y, weight, size, flash, tie, pulse;
     float rgb[3];
 };
 
@@ -58,19 +52,11 @@ struct render {
     uint32_t *bin_used;
     size_t cap_bins;
     uint32_t frame_stamp;
-    struct text *text;
+    struct overlay *overlay;
+    struct bloom *bloom; /* NULL: off */
     /* camera: world point at the centre and pixels per world unit */
     float cam_x, cam_y, cam_scale;
     bool cam_set;
-};
-
-/* Okabe-Ito's colour-blind safe palette, one entry per service class. */
-static const float class_rgb[SVC_COUNT][3] = {
-    [SVC_WEB] = {0.34f, 0.71f, 0.91f},    [SVC_DNS] = {0.90f, 0.62f, 0.00f},
-    [SVC_MAIL] = {0.00f, 0.62f, 0.45f},   [SVC_FILE] = {0.94f, 0.89f, 0.26f},
-    [SVC_REMOTE] = {0.84f, 0.37f, 0.00f}, [SVC_DB] = {0.80f, 0.47f, 0.65f},
-    [SVC_INFRA] = {0.00f, 0.45f, 0.70f},  [SVC_MEDIA] = {1.00f, 0.70f, 0.80f},
-    [SVC_ICMP] = {0.60f, 0.60f, 0.60f},   [SVC_OTHER] = {0.85f, 0.85f, 0.90f},
 };
 
 static void setup_attrib(GLuint index, GLint n, size_t stride, size_t offset,
@@ -81,8 +67,11 @@ static void setup_attrib(GLuint index, GLint n, size_t stride, size_t offset,
     glVertexAttribDivisor(index, per_instance ? 1 : 0);
 }
 
-struct render *render_create(char *err, size_t errlen)
+struct render *render_create(const struct render_opts *opts, char *err, size_t errlen)
 {
+    static const struct render_opts defaults = {.talkers = 10};
+    if (!opts)
+        opts = &defaults;
     struct render *r = xcalloc(1, sizeof(*r));
     r->sprite_prog = shader_program("sprite", (const char *)res_sprite_vert,
                                     (const char *)res_sprite_frag, err, errlen);
@@ -92,9 +81,14 @@ struct render *render_create(char *err, size_t errlen)
                                   (const char *)res_line_frag, err, errlen);
     if (!r->line_prog)
         goto fail;
-    r->text = text_create(res_font_ttf, res_font_ttf_len, err, errlen);
-    if (!r->text)
+    r->overlay = overlay_create(opts->talkers, err, errlen);
+    if (!r->overlay)
         goto fail;
+    if (!opts->no_bloom) {
+        r->bloom = bloom_create(err, errlen);
+        if (!r->bloom)
+            goto fail;
+    }
     r->sp_center = glGetUniformLocation(r->sprite_prog, "u_center");
     r->sp_scale = glGetUniformLocation(r->sprite_prog, "u_scale");
     r->sp_viewport = glGetUniformLocation(r->sprite_prog, "u_viewport");
@@ -131,7 +125,8 @@ void render_destroy(struct render *r)
 {
     if (!r)
         return;
-    text_destroy(r->text);
+    overlay_destroy(r->overlay);
+    bloom_destroy(r->bloom);
     if (r->sprite_prog)
         glDeleteProgram(r->sprite_prog);
     if (r->line_prog)
@@ -221,9 +216,23 @@ static int strongest_tie(const struct swarm_host *h)
 static void add_edge(struct render *r, size_t *nl, float x, float y,
                      const struct swarm_hub *hub, float a)
 {
-    const float *c = class_rgb[hub->cls];
+    const float *c = palette_class[hub->cls];
     r->lines[(*nl)++] = (struct line_vertex){x, y, c[0], c[1], c[2], a};
     r->lines[(*nl)++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.4f};
+}
+
+/* A pulse on the edge from (x, y) to its hub: a small bright dot |pulse|
+ * of the way along, from the host when pulse > 0, from the hub when < 0.
+ * It swells in the middle of its run and fades at the ends. */
+static void add_pulse(struct render *r, size_t *ns, float x, float y,
+                      const struct swarm_hub *hub, float pulse, float a)
+{
+    float t = pulse > 0 ? pulse : 1.0f + pulse;
+    float px = x + (hub->x - x) * t, py = y + (hub->y - y) * t;
+    float p = fabsf(pulse), env = 4.0f * p * (1.0f - p);
+    const float *c = palette_class[hub->cls];
+    r->sprites[(*ns)++] = (struct sprite){px, py, 1.2f, 0.8f, c[0], c[1], c[2],
+                                          fminf(a, 1.0f) * (0.35f + 0.65f * env)};
 }
 
 /* Hosts one by one: a sprite each and an edge per tie. */
@@ -237,12 +246,17 @@ static void gather_hosts(struct render *r, const struct swarm *s, size_t *ns, si
         if (!h->live || h->alpha <= 0)
             continue;
         for (int k = 0; k < h->nsprings; k++) {
-            float st = h->springs[k].strength;
-            if (st >= 0.15f) /* weak ties are not drawn */
-                add_edge(r, nl, h->x, h->y, &hubs[h->springs[k].hub],
-                         h->alpha * (0.06f + 0.3f * st / (st + 1.0f) + 0.3f * h->flash));
+            const struct swarm_spring *sp = &h->springs[k];
+            if (sp->strength < 0.15f) /* weak ties are not drawn */
+                continue;
+            const struct swarm_hub *hub = &hubs[sp->hub];
+            add_edge(r, nl, h->x, h->y, hub,
+                     h->alpha * (0.06f + 0.3f * sp->strength / (sp->strength + 1.0f) +
+                                 0.3f * h->flash));
+            if (sp->pulse != 0)
+                add_pulse(r, ns, h->x, h->y, hub, sp->pulse, h->alpha);
         }
-        const float *c = class_rgb[h->cls];
+        const float *c = palette_class[h->cls];
         r->sprites[(*ns)++] = (struct sprite){h->x, h->y, h->size, h->flash,
                                               c[0], c[1], c[2], fminf(h->alpha, 1.0f)};
     }
@@ -285,7 +299,7 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
             b->tie_hub = UINT32_MAX;
             r->bin_used[nused++] = bi;
         }
-        const float *c = class_rgb[ho->cls];
+        const float *c = palette_class[ho->cls];
         float a = fminf(ho->alpha, 1.0f);
         b->x += ho->x * a;
         b->y += ho->y * a;
@@ -299,6 +313,7 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
         if (k >= 0 && ho->springs[k].strength > b->tie) {
             b->tie = ho->springs[k].strength;
             b->tie_hub = ho->springs[k].hub;
+            b->pulse = ho->springs[k].pulse;
         }
     }
     for (size_t u = 0; u < nused; u++) {
@@ -310,11 +325,32 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
         r->sprites[(*ns)++] = (struct sprite){x, y, b->size, b->flash * crowd,
                                               b->rgb[0] / b->weight, b->rgb[1] / b->weight,
                                               b->rgb[2] / b->weight, a};
-        if (b->tie_hub != UINT32_MAX && b->tie >= 0.15f)
+        if (b->tie_hub != UINT32_MAX && b->tie >= 0.15f) {
             add_edge(r, nl, x, y, &hubs[b->tie_hub],
                      crowd * fminf(b->weight, 1.0f) *
                          (0.06f + 0.3f * b->tie / (b->tie + 1.0f) + 0.3f * b->flash));
+            if (b->pulse != 0)
+                add_pulse(r, ns, x, y, &hubs[b->tie_hub], b->pulse, crowd + 0.3f);
+        }
     }
+}
+
+/* The sprites again, into the bloom's small frame: the same instances,
+ * under a camera scaled down to it. */
+static void draw_bloom(struct render *r, size_t ns, int w, int h)
+{
+    bloom_begin(r->bloom, w, h);
+    for (size_t i = 0; i < ns; i++) {
+        const struct sprite *sp = &r->sprites[i];
+        float sx = (sp->x - r->cam_x) * r->cam_scale + (float)w / 2;
+        float sy = (float)h / 2 - (sp->y - r->cam_y) * r->cam_scale;
+        float halo = sp->flash < 0 ? 3.0f : 2.0f; /* as in sprite.vert */
+        bloom_mark(r->bloom, sx, sy, fmaxf(sp->radius * r->cam_scale, 1.6f) * halo);
+    }
+    glUniform1f(r->sp_scale, r->cam_scale / BLOOM_DOWN);
+    glUniform2f(r->sp_viewport, (float)w / BLOOM_DOWN, (float)h / BLOOM_DOWN);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)ns);
+    bloom_end(r->bloom, 0.9f);
 }
 
 static void draw_world(struct render *r, const struct swarm *s, int w, int h)
@@ -326,7 +362,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     swarm_get_stats(s, &st);
     size_t nl = 0, ns = 0;
     grow_lines(r, nhosts * SWARM_SPRINGS * 2);
-    grow_sprites(r, nhosts + nhubs);
+    grow_sprites(r, nhosts * (1 + SWARM_SPRINGS) + nhubs); /* hosts, pulses, hubs */
     if (st.hosts > CROWD) {
         /* edges and hosts dim as the crowd grows, so thousands of them add
          * up to a coloured web rather than a white sheet */
@@ -338,7 +374,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         const struct swarm_hub *hb = &hubs[i];
         if (!hb->live || hb->alpha <= 0)
             continue;
-        const float *c = class_rgb[hb->cls];
+        const float *c = palette_class[hb->cls];
         r->sprites[ns++] = (struct sprite){hb->x, hb->y, hb->size, -1.0f, /* hub style */
                                            c[0], c[1], c[2], fminf(hb->alpha, 1.0f)};
     }
@@ -366,136 +402,10 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(ns * sizeof(*r->sprites)), r->sprites,
                      GL_STREAM_DRAW);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)ns);
+        if (r->bloom)
+            draw_bloom(r, ns, w, h);
     }
     glBindVertexArray(0);
-}
-
-static void to_screen(const struct render *r, float x, float y, int w, int h, float *sx,
-                      float *sy)
-{
-    *sx = (x - r->cam_x) * r->cam_scale + (float)w / 2;
-    *sy = (float)h / 2 - (y - r->cam_y) * r->cam_scale;
-}
-
-static bool overlaps(const struct rect *a, const struct rect *b)
-{
-    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
-}
-
-/* Text with a dark shadow, readable over bright glow. */
-static float shadowed(struct text *t, int px, float x, float y, const char *s,
-                      const float rgba[4])
-{
-    const float shadow[4] = {0, 0, 0, rgba[3] * 0.8f};
-    text_draw(t, px, x + 1, y + 1, s, shadow);
-    return text_draw(t, px, x, y, s, rgba);
-}
-
-/* Hub labels, busiest first, each skipped where it would cover another. */
-static void draw_labels(struct render *r, const struct swarm *s, int w, int h, int px)
-{
-    size_t n;
-    const struct swarm_hub *hubs = swarm_hubs(s, &n);
-    uint32_t order[MAX_LABELS];
-    size_t no = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!hubs[i].live || hubs[i].alpha < 0.05f)
-            continue;
-        /* insertion into a top-MAX_LABELS list by heat */
-        size_t pos = no < MAX_LABELS ? no++ : MAX_LABELS;
-        while (pos > 0 && hubs[order[pos - 1]].heat < hubs[i].heat) {
-            if (pos < MAX_LABELS)
-                order[pos] = order[pos - 1];
-            pos--;
-        }
-        if (pos < MAX_LABELS)
-            order[pos] = (uint32_t)i;
-    }
-    struct rect placed[MAX_LABELS];
-    size_t np = 0;
-    for (size_t k = 0; k < no; k++) {
-        const struct swarm_hub *hub = &hubs[order[k]];
-        float sx, sy;
-        to_screen(r, hub->x, hub->y, w, h, &sx, &sy);
-        float tw = text_width(r->text, px, hub->label);
-        float y = sy + hub->size * r->cam_scale + (float)px * 1.3f;
-        struct rect box = {sx - tw / 2 - 2, y - (float)px, sx + tw / 2 + 2, y + px * 0.3f};
-        bool clash = false;
-        for (size_t j = 0; j < np && !clash; j++)
-            clash = overlaps(&box, &placed[j]);
-        if (clash)
-            continue;
-        placed[np++] = box;
-        const float *c = class_rgb[hub->cls];
-        const float col[4] = {0.55f + 0.45f * c[0], 0.55f + 0.45f * c[1],
-                              0.55f + 0.45f * c[2], hub->alpha};
-        shadowed(r->text, px, sx - tw / 2, y, hub->label, col);
-    }
-}
-
-/* 1234 -> "1.2 k" style with the given unit. */
-static void human(double v, const char *unit, char *buf, size_t len)
-{
-    static const char *const prefix[] = {"", "k", "M", "G", "T"};
-    int i = 0;
-    while (v >= 1000 && i < 4) {
-        v /= 1000;
-        i++;
-    }
-    snprintf(buf, len, i ? "%.1f %s%s" : "%.0f %s%s", v, prefix[i], unit);
-}
-
-static void draw_hud(struct render *r, const struct swarm *s, const struct render_hud *hud,
-                     int w, int h)
-{
-    float unit = (float)h / 720.0f;
-    int big = (int)lroundf(24 * unit), small = (int)lroundf(15 * unit);
-    const float white[4] = {0.95f, 0.95f, 0.97f, 1};
-    const float grey[4] = {0.70f, 0.72f, 0.78f, 1};
-    char line[256];
-    time_t secs = (time_t)(hud->clock_ns / 1000000000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S UTC", &tm);
-    float x = 20 * unit, y = 20 * unit + (float)big;
-    shadowed(r->text, big, x, y, line, white);
-
-    struct swarm_stats st;
-    swarm_get_stats(s, &st);
-    char ev[32], oc[32];
-    human(hud->events_per_s, "events/s", ev, sizeof(ev));
-    human(hud->octets_per_s, "B/s", oc, sizeof(oc));
-    snprintf(line, sizeof(line), "%sx%.3g   %u hosts   %u services   %s   %s",
-             hud->paused ? "paused   " : "", hud->speed, st.hosts, st.hubs, ev, oc);
-    y += (float)small * 1.6f;
-    shadowed(r->text, small, x, y, line, grey);
-    if (hud->dropped || hud->clamped || st.refused || st.evicted) {
-        snprintf(line, sizeof(line),
-                 "dropped %llu   clamped %llu   hosts evicted %llu   over the service limit %llu",
-                 (unsigned long long)hud->dropped, (unsigned long long)hud->clamped,
-                 (unsigned long long)st.evicted, (unsigned long long)st.refused);
-        y += (float)small * 1.4f;
-        const float warn[4] = {0.95f, 0.6f, 0.3f, 1};
-        shadowed(r->text, small, x, y, line, warn);
-    }
-
-    /* Legend of the classes on screen, bottom left. */
-    bool present[SVC_COUNT] = {false};
-    size_t n;
-    const struct swarm_hub *hubs = swarm_hubs(s, &n);
-    for (size_t i = 0; i < n; i++)
-        if (hubs[i].live)
-            present[hubs[i].cls] = true;
-    float ly = (float)h - 16 * unit;
-    for (int c = SVC_COUNT - 1; c >= 0; c--) {
-        if (!present[c])
-            continue;
-        const float col[4] = {class_rgb[c][0], class_rgb[c][1], class_rgb[c][2], 1};
-        float dx = shadowed(r->text, small, x, ly, "\xe2\x97\x8f ", col);
-        shadowed(r->text, small, x + dx, ly, services_class_name((enum service_class)c),
-                 grey);
-        ly -= (float)small * 1.35f;
-    }
 }
 
 void render_frame(struct render *r, const struct swarm *s, const struct render_hud *hud,
@@ -506,9 +416,16 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
     glClearColor(0.015f, 0.02f, 0.045f, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     draw_world(r, s, w, h);
-    glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA); /* text: premultiplied over */
-    int label_px = (int)lroundf(13.0f * (float)h / 720.0f);
-    draw_labels(r, s, w, h, label_px);
-    draw_hud(r, s, hud, w, h);
-    text_flush(r->text, w, h);
+    overlay_draw(r->overlay, s, hud,
+                 &(struct overlay_view){r->cam_x, r->cam_y, r->cam_scale, w, h});
+}
+
+void render_skip(struct render *r, const struct swarm *s, int w, int h, float dt)
+{
+    update_camera(r, s, w, h, dt);
+}
+
+const struct render_box *render_layout(const struct render *r, size_t *n)
+{
+    return overlay_layout(r->overlay, n);
 }

@@ -1,5 +1,6 @@
-/* Drawing one frame of the swarm: edges, glowing sprites, hub labels and
- * the HUD, into whatever framebuffer the context has bound. */
+/* Drawing one frame of the swarm: edges with pulses, glowing sprites and
+ * their bloom, hub and top-talker labels, the HUD, the legend and the
+ * activity histogram, into whatever framebuffer the context has bound. */
 #ifndef FLOWSWARM_RENDER_H
 #define FLOWSWARM_RENDER_H
 
@@ -7,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ingest/activity.h"
 #include "swarm/swarm.h"
 
 /* What the HUD shows besides the swarm itself. */
@@ -17,17 +19,54 @@ struct render_hud {
     double octets_per_s;
     uint64_t dropped, clamped;
     bool paused;
+    /* the histogram: octets over capture time, drawn from span_first_ns
+     * to span_last_ns (the clock, if later); NULL: none */
+    const struct activity *activity;
+    int64_t span_first_ns, span_last_ns;
+};
+
+struct render_opts {
+    unsigned talkers; /* busiest hosts labelled with their address */
+    bool no_bloom;
+};
+
+/* What a frame shows where, for tests and for anything placed later:
+ * every piece of text and the histogram, in pixels from the top left. */
+enum render_item {
+    ITEM_CLOCK,      /* capture date and time */
+    ITEM_STATUS,     /* speed, rates, live hosts and services */
+    ITEM_WARNING,    /* dropped and clamped events, evictions */
+    ITEM_LEGEND,     /* one per service class on screen */
+    ITEM_HISTOGRAM,  /* the bars */
+    ITEM_TIME_MARK,  /* the current time on the histogram */
+    ITEM_HUB_LABEL,
+    ITEM_HOST_LABEL,
+};
+
+struct render_box {
+    enum render_item item;
+    float x0, y0, x1, y1;
+    int cls;        /* ITEM_LEGEND and labels: the service class */
+    char text[64];  /* what it says */
 };
 
 struct render;
 
-/* Needs the GL context current. Returns NULL with one line in err. */
-struct render *render_create(char *err, size_t errlen);
+/* Needs the GL context current; opts may be NULL. Returns NULL with one
+ * line in err. */
+struct render *render_create(const struct render_opts *opts, char *err, size_t errlen);
 void render_destroy(struct render *r);
 
 /* Draws the swarm's state into a w by h framebuffer. dt is the animation
  * time since the last frame (the camera eases by it). */
 void render_frame(struct render *r, const struct swarm *s, const struct render_hud *hud,
                   int w, int h, float dt);
+
+/* Moves the camera as render_frame() would, without drawing: for frames
+ * that nobody will see (a screenshot of a later moment). */
+void render_skip(struct render *r, const struct swarm *s, int w, int h, float dt);
+
+/* The boxes of the last frame drawn; valid until the next frame. */
+const struct render_box *render_layout(const struct render *r, size_t *n);
 
 #endif

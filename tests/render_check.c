@@ -38,11 +38,12 @@ int main(int argc, char **argv)
     char err[512];
     const char *paths[1] = {argv[1]};
     struct ingest_opts io = {.paths = paths, .npaths = 1};
-    int64_t first = 0, last = 0;
-    if (!ingest_scan_range(&io, &first, &last, err, sizeof(err))) {
+    static struct activity act;
+    if (!ingest_scan(&io, &act, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
+    int64_t first = act.first_ns, last = act.last_ns;
     struct ingest *in = ingest_create(&io, err, sizeof(err));
     struct glctx *ctx = glctx_create(&(struct glctx_opts){.width = W, .height = H,
                                                           .headless = true},
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
         ingest_destroy(in);
         return 1;
     }
-    struct render *rnd = render_create(err, sizeof(err));
+    struct render *rnd = render_create(NULL, err, sizeof(err));
     CHECK(rnd != NULL);
     if (!rnd) {
         fprintf(stderr, "%s\n", err);

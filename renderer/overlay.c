@@ -1,0 +1,524 @@
+/* The overlay: fixed HUD pieces first (their boxes become obstacles),
+ * then labels, busiest first, each at the first of a few spots around
+ * its hub or host that is on screen and clear of every box placed so
+ * far; a label with no such spot is left out. Sizes follow the frame's
+ * height in pixels, so text is as sharp at 8K (or on a hi-DPI window) as
+ * at 720p. */
+#include "renderer/overlay.h"
+
+#include <glad/gl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ingest/xalloc.h"
+#include "renderer/palette.h"
+#include "renderer/shader.h"
+#include "renderer/text.h"
+
+extern const unsigned char res_flat_vert[], res_flat_frag[];
+extern const unsigned char res_font_ttf[];
+extern const size_t res_font_ttf_len;
+
+enum { MAX_TALKERS = 64 };
+
+struct flat_vertex {
+    float x, y, r, g, b, a;
+};
+
+struct ranked {
+    float heat;
+    uint32_t index;
+};
+
+struct overlay {
+    struct text *text;
+    unsigned talkers;
+    GLuint flat_prog, flat_vao, flat_vbo;
+    GLint flat_viewport;
+    struct flat_vertex *verts;
+    size_t nverts, capverts;
+    struct render_box *boxes;
+    size_t nboxes, capboxes;
+    float (*discs)[4]; /* hub rings on screen: labels keep off them too */
+    size_t ndiscs, capdiscs;
+    struct ranked *order; /* hubs by heat */
+    size_t cap_order;
+    double *bins; /* histogram */
+    size_t cap_bins;
+    /* last frame's talkers, kept unless clearly overtaken (no flicker) */
+    uint32_t prev[MAX_TALKERS];
+    struct addr prev_addr[MAX_TALKERS];
+    size_t nprev;
+};
+
+struct overlay *overlay_create(unsigned talkers, char *err, size_t errlen)
+{
+    struct overlay *o = xcalloc(1, sizeof(*o));
+    o->talkers = talkers < MAX_TALKERS ? talkers : MAX_TALKERS;
+    o->text = text_create(res_font_ttf, res_font_ttf_len, err, errlen);
+    if (!o->text)
+        goto fail;
+    o->flat_prog = shader_program("flat", (const char *)res_flat_vert,
+                                  (const char *)res_flat_frag, err, errlen);
+    if (!o->flat_prog)
+        goto fail;
+    o->flat_viewport = glGetUniformLocation(o->flat_prog, "u_viewport");
+    glGenVertexArrays(1, &o->flat_vao);
+    glBindVertexArray(o->flat_vao);
+    glGenBuffers(1, &o->flat_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, o->flat_vbo);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(struct flat_vertex), (void *)0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(struct flat_vertex),
+                          (void *)offsetof(struct flat_vertex, r));
+    glBindVertexArray(0);
+    return o;
+fail:
+    overlay_destroy(o);
+    return NULL;
+}
+
+void overlay_destroy(struct overlay *o)
+{
+    if (!o)
+        return;
+    text_destroy(o->text);
+    if (o->flat_prog)
+        glDeleteProgram(o->flat_prog);
+    if (o->flat_vao) {
+        glDeleteBuffers(1, &o->flat_vbo);
+        glDeleteVertexArrays(1, &o->flat_vao);
+    }
+    free(o->verts);
+    free(o->boxes);
+    free(o->discs);
+    free(o->order);
+    free(o->bins);
+    free(o);
+}
+
+const struct render_box *overlay_layout(const struct overlay *o, size_t *n)
+{
+    *n = o->nboxes;
+    return o->boxes;
+}
+
+static struct render_box *add_box(struct overlay *o, enum render_item item, float x0,
+                                  float y0, float x1, float y1, int cls, const char *text)
+{
+    if (o->nboxes == o->capboxes) {
+        o->capboxes = o->capboxes ? o->capboxes * 2 : 64;
+        o->boxes = xreallocarray(o->boxes, o->capboxes, sizeof(*o->boxes));
+    }
+    struct render_box *b = &o->boxes[o->nboxes++];
+    *b = (struct render_box){.item = item, .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1,
+                             .cls = cls};
+    snprintf(b->text, sizeof(b->text), "%s", text ? text : "");
+    return b;
+}
+
+/* The box text at px pixels takes with its baseline at y: DejaVu's
+ * ascent and descent, rounded out. */
+static void text_box(float x, float y, float width, int px, float box[4])
+{
+    box[0] = x;
+    box[1] = y - 0.93f * (float)px;
+    box[2] = x + width;
+    box[3] = y + 0.25f * (float)px;
+}
+
+/* Text with a dark shadow, readable over bright glow; recorded as a box. */
+static float put_text(struct overlay *o, enum render_item item, int cls, int px, float x,
+                      float y, const char *s, const float rgba[4])
+{
+    const float shadow[4] = {0, 0, 0, rgba[3] * 0.8f};
+    float off = fmaxf(1.0f, roundf((float)px / 14.0f));
+    text_draw(o->text, px, x + off, y + off, s, shadow);
+    float wdt = text_draw(o->text, px, x, y, s, rgba);
+    float b[4];
+    text_box(x, y, wdt, px, b);
+    add_box(o, item, b[0], b[1], b[2] + off, b[3] + off, cls, s);
+    return wdt;
+}
+
+static bool clear_of_all(const struct overlay *o, const float b[4], int w, int h)
+{
+    if (b[0] < 0 || b[1] < 0 || b[2] > (float)w || b[3] > (float)h)
+        return false;
+    for (size_t i = 0; i < o->nboxes; i++) {
+        const struct render_box *p = &o->boxes[i];
+        if (b[0] < p->x1 && p->x0 < b[2] && b[1] < p->y1 && p->y0 < b[3])
+            return false;
+    }
+    for (size_t i = 0; i < o->ndiscs; i++) {
+        const float *d = o->discs[i];
+        if (b[0] < d[2] && d[0] < b[2] && b[1] < d[3] && d[1] < b[3])
+            return false;
+    }
+    return true;
+}
+
+/* Places a label next to a point of radius rad (pixels): below, above,
+ * right, left (hubs), or right, left, above, below (hosts). */
+static bool place_label(struct overlay *o, enum render_item item, int cls, int px, float sx,
+                        float sy, float rad, const char *s, const float rgba[4], int w,
+                        int h)
+{
+    float tw = text_width(o->text, px, s), gap = 0.35f * (float)px;
+    float pad = fmaxf(2.0f, (float)px / 6.0f); /* kept clear around a label */
+    float spots[4][2] = {
+        {sx - tw / 2, sy + rad + gap + 0.93f * (float)px},  /* below */
+        {sx - tw / 2, sy - rad - gap - 0.25f * (float)px},  /* above */
+        {sx + rad + gap, sy + 0.35f * (float)px},           /* right */
+        {sx - rad - gap - tw, sy + 0.35f * (float)px},      /* left */
+    };
+    static const int hub_order[4] = {0, 1, 2, 3}, host_order[4] = {2, 3, 1, 0};
+    const int *ord = item == ITEM_HUB_LABEL ? hub_order : host_order;
+    for (int k = 0; k < 4; k++) {
+        float x = spots[ord[k]][0], y = spots[ord[k]][1], b[4];
+        text_box(x, y, tw, px, b);
+        float padded[4] = {b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad};
+        if (!clear_of_all(o, padded, w, h))
+            continue;
+        put_text(o, item, cls, px, x, y, s, rgba);
+        /* the padding belongs to the label: the next one keeps clear */
+        struct render_box *last = &o->boxes[o->nboxes - 1];
+        last->x0 = padded[0];
+        last->y0 = padded[1];
+        last->x1 = fmaxf(last->x1, padded[2]);
+        last->y1 = fmaxf(last->y1, padded[3]);
+        return true;
+    }
+    return false;
+}
+
+static void to_screen(const struct overlay_view *v, float x, float y, float *sx, float *sy)
+{
+    *sx = (x - v->cx) * v->scale + (float)v->w / 2;
+    *sy = (float)v->h / 2 - (y - v->cy) * v->scale;
+}
+
+/* Hottest first; ties by index, so the order is the same on every run. */
+static int by_heat(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->heat != y->heat)
+        return x->heat < y->heat ? 1 : -1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static void hub_labels(struct overlay *o, const struct swarm *s, const struct overlay_view *v,
+                       int px)
+{
+    size_t n, no = 0;
+    const struct swarm_hub *hubs = swarm_hubs(s, &n);
+    if (n > o->cap_order) {
+        o->cap_order = n;
+        o->order = xreallocarray(o->order, n, sizeof(*o->order));
+    }
+    if (n > o->capdiscs) {
+        o->capdiscs = n;
+        o->discs = xreallocarray(o->discs, n, sizeof(*o->discs));
+    }
+    o->ndiscs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!hubs[i].live || hubs[i].alpha < 0.05f)
+            continue;
+        o->order[no++] = (struct ranked){hubs[i].heat, (uint32_t)i};
+        float sx, sy, r = hubs[i].size * v->scale;
+        to_screen(v, hubs[i].x, hubs[i].y, &sx, &sy);
+        float *d = o->discs[o->ndiscs++];
+        d[0] = sx - r;
+        d[1] = sy - r;
+        d[2] = sx + r;
+        d[3] = sy + r;
+    }
+    qsort(o->order, no, sizeof(*o->order), by_heat);
+    for (size_t k = 0; k < no; k++) {
+        const struct swarm_hub *hub = &hubs[o->order[k].index];
+        float sx, sy;
+        to_screen(v, hub->x, hub->y, &sx, &sy);
+        const float *c = palette_class[hub->cls];
+        const float col[4] = {0.55f + 0.45f * c[0], 0.55f + 0.45f * c[1],
+                              0.55f + 0.45f * c[2], fminf(hub->alpha, 1.0f)};
+        place_label(o, ITEM_HUB_LABEL, hub->cls, px, sx, sy, hub->size * v->scale, hub->label,
+                    col, v->w, v->h);
+    }
+}
+
+/* The busiest hosts by recent octets. One that was labelled last frame
+ * keeps its place until another moves 1.5 times its bytes. */
+static size_t top_talkers(struct overlay *o, const struct swarm *s, uint32_t *top,
+                          float *score)
+{
+    size_t n, ntop = 0;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_host *h = &hosts[i];
+        if (!h->live || h->alpha < 0.3f || !(h->heat > 0))
+            continue;
+        float sc = h->heat;
+        for (size_t k = 0; k < o->nprev; k++)
+            if (o->prev[k] == i && addr_equal(&o->prev_addr[k], &h->addr))
+                sc *= 1.5f;
+        size_t pos = ntop < o->talkers ? ntop++ : o->talkers;
+        while (pos > 0 && score[pos - 1] < sc) {
+            if (pos < o->talkers) {
+                top[pos] = top[pos - 1];
+                score[pos] = score[pos - 1];
+            }
+            pos--;
+        }
+        if (pos < o->talkers) {
+            top[pos] = (uint32_t)i;
+            score[pos] = sc;
+        }
+    }
+    o->nprev = ntop;
+    for (size_t k = 0; k < ntop; k++) {
+        o->prev[k] = top[k];
+        o->prev_addr[k] = hosts[top[k]].addr;
+    }
+    return ntop;
+}
+
+static void host_labels(struct overlay *o, const struct swarm *s,
+                        const struct overlay_view *v, int px)
+{
+    if (!o->talkers)
+        return;
+    uint32_t top[MAX_TALKERS];
+    float score[MAX_TALKERS];
+    size_t ntop = top_talkers(o, s, top, score), n;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    for (size_t k = 0; k < ntop; k++) {
+        const struct swarm_host *h = &hosts[top[k]];
+        float sx, sy;
+        to_screen(v, h->x, h->y, &sx, &sy);
+        char name[48];
+        addr_format(&h->addr, name, sizeof(name));
+        const float *c = palette_class[h->cls];
+        const float col[4] = {0.75f + 0.25f * c[0], 0.75f + 0.25f * c[1],
+                              0.75f + 0.25f * c[2], fminf(h->alpha, 1.0f)};
+        place_label(o, ITEM_HOST_LABEL, h->cls, px, sx, sy,
+                    fmaxf(h->size * v->scale, 1.6f), name, col, v->w, v->h);
+    }
+}
+
+/* 1234 -> "1.2 k" style with the given unit. */
+static void human(double v, const char *unit, char *buf, size_t len)
+{
+    static const char *const prefix[] = {"", "k", "M", "G", "T", "P"};
+    int i = 0;
+    while (v >= 999.95 && i < 5) {
+        v /= 1000;
+        i++;
+    }
+    snprintf(buf, len, i ? "%.1f %s%s" : "%.0f %s%s", v, prefix[i], unit);
+}
+
+/* Appends " · part" (or just part at the start) to line. */
+static void append(char *line, size_t len, const char *part)
+{
+    size_t used = strlen(line);
+    snprintf(line + used, len - used, "%s%s", used ? "  \xc2\xb7  " : "", part);
+}
+
+static float hud_text(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
+                      int w, int h)
+{
+    (void)w;
+    float unit = (float)h / 720.0f, m = 20 * unit;
+    int big = (int)lroundf(24 * unit), small = (int)lroundf(15 * unit);
+    const float white[4] = {0.95f, 0.95f, 0.97f, 1};
+    const float grey[4] = {0.72f, 0.74f, 0.80f, 1};
+    char line[256], part[64];
+    time_t secs = (time_t)(hud->clock_ns / 1000000000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S UTC", &tm);
+    float y = m + (float)big;
+    put_text(o, ITEM_CLOCK, -1, big, m, y, line, white);
+
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    line[0] = 0;
+    if (hud->paused)
+        append(line, sizeof(line), "paused");
+    snprintf(part, sizeof(part), "\xc3\x97%.3g", hud->speed);
+    append(line, sizeof(line), part);
+    human(hud->events_per_s, "events/s", part, sizeof(part));
+    append(line, sizeof(line), part);
+    human(hud->octets_per_s, "B/s", part, sizeof(part));
+    append(line, sizeof(line), part);
+    snprintf(part, sizeof(part), "%u host%s", st.hosts, st.hosts == 1 ? "" : "s");
+    append(line, sizeof(line), part);
+    snprintf(part, sizeof(part), "%u service%s", st.hubs, st.hubs == 1 ? "" : "s");
+    append(line, sizeof(line), part);
+    y += (float)small * 1.6f;
+    put_text(o, ITEM_STATUS, -1, small, m, y, line, grey);
+
+    line[0] = 0;
+    const struct {
+        uint64_t n;
+        const char *what;
+    } warn[] = {{hud->dropped, "dropped"},
+                {hud->clamped, "clamped (out of order)"},
+                {st.evicted, "hosts evicted"},
+                {st.refused, "over the service limit"}};
+    for (size_t i = 0; i < sizeof(warn) / sizeof(*warn); i++) {
+        if (!warn[i].n)
+            continue;
+        snprintf(part, sizeof(part), "%llu %s", (unsigned long long)warn[i].n, warn[i].what);
+        append(line, sizeof(line), part);
+    }
+    if (line[0]) {
+        const float amber[4] = {0.95f, 0.62f, 0.30f, 1};
+        y += (float)small * 1.5f;
+        put_text(o, ITEM_WARNING, -1, small, m, y, line, amber);
+    }
+    return y;
+}
+
+static void quad(struct overlay *o, float x0, float y0, float x1, float y1, const float c[4])
+{
+    if (o->nverts + 6 > o->capverts) {
+        o->capverts = o->capverts ? o->capverts * 2 : 1536;
+        o->verts = xreallocarray(o->verts, o->capverts, sizeof(*o->verts));
+    }
+    struct flat_vertex v[4] = {{x0, y0, c[0], c[1], c[2], c[3]},
+                               {x1, y0, c[0], c[1], c[2], c[3]},
+                               {x1, y1, c[0], c[1], c[2], c[3]},
+                               {x0, y1, c[0], c[1], c[2], c[3]}};
+    static const int order[6] = {0, 1, 2, 0, 2, 3};
+    for (int k = 0; k < 6; k++)
+        o->verts[o->nverts++] = v[order[k]];
+}
+
+static void fmt_time(int64_t ns, bool with_date, char *buf, size_t len)
+{
+    time_t secs = (time_t)(ns / 1000000000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(buf, len, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+}
+
+/* Octets over capture time along the bottom: played bars bright, the rest
+ * dim, a mark at the clock. Bar heights go with the square root of the
+ * octets, so quiet stretches stay visible beside a burst. Returns the
+ * top of what it drew (the bottom margin when there is no histogram). */
+static float histogram(struct overlay *o, const struct render_hud *hud, int w, int h)
+{
+    float unit = (float)h / 720.0f, m = 20 * unit;
+    const struct activity *a = hud->activity;
+    if (!a || !a->any || w < 8 * m)
+        return (float)h - m;
+    int64_t from = hud->span_first_ns, to = hud->span_last_ns;
+    if (hud->clock_ns > to)
+        to = hud->clock_ns;
+    if (to <= from)
+        to = from + 1000000000;
+    float x0 = m, x1 = (float)w - m, hh = 36 * unit, y1 = (float)h - m, y0 = y1 - hh;
+    float bar = fmaxf(2.0f, roundf(3 * unit));
+    size_t nb = (size_t)((x1 - x0) / bar);
+    if (nb > o->cap_bins) {
+        o->cap_bins = nb;
+        o->bins = xreallocarray(o->bins, nb, sizeof(*o->bins));
+    }
+    activity_bins(a, from, to, o->bins, nb);
+    double most = 0;
+    for (size_t i = 0; i < nb; i++)
+        most = fmax(most, o->bins[i]);
+    float mark = x0 + (float)((double)(hud->clock_ns - from) / (double)(to - from)) * (x1 - x0);
+    mark = fminf(fmaxf(mark, x0), x1);
+    const float frame[4] = {0.10f, 0.12f, 0.18f, 0.55f};
+    const float played[4] = {0.50f, 0.62f, 0.85f, 0.85f};
+    const float ahead[4] = {0.30f, 0.33f, 0.42f, 0.55f};
+    quad(o, x0, y0, x1, y1, frame);
+    for (size_t i = 0; i < nb && most > 0; i++) {
+        if (!(o->bins[i] > 0))
+            continue;
+        float bh = fmaxf(1.0f, (float)sqrt(o->bins[i] / most) * (hh - 2 * unit));
+        float bx = x0 + (float)i * bar;
+        quad(o, bx, y1 - bh, bx + bar - (bar > 2 ? 1 : 0), y1,
+             bx + bar <= mark ? played : ahead);
+    }
+    const float white[4] = {1, 1, 1, 0.9f};
+    float mw = fmaxf(1.0f, roundf(1.5f * unit));
+    quad(o, mark - mw / 2, y0 - 3 * unit, mark + mw / 2, y1, white);
+    add_box(o, ITEM_HISTOGRAM, x0, y0, x1, y1, -1, NULL);
+    char t[32];
+    fmt_time(hud->clock_ns, false, t, sizeof(t));
+    add_box(o, ITEM_TIME_MARK, mark - mw / 2, y0 - 3 * unit, mark + mw / 2, y1, -1, t);
+
+    /* the span's ends, inside the frame's top corners */
+    int px = (int)lroundf(11 * unit);
+    const float dim[4] = {0.75f, 0.77f, 0.85f, 0.9f};
+    char a0[32], a1[32];
+    bool same_day = from / 86400000000000 == to / 86400000000000;
+    fmt_time(from, true, a0, sizeof(a0));
+    fmt_time(to, !same_day, a1, sizeof(a1));
+    float ty = y0 + 2 * unit + 0.93f * (float)px;
+    text_draw(o->text, px, x0 + 3 * unit, ty, a0, dim);
+    text_draw(o->text, px, x1 - 3 * unit - text_width(o->text, px, a1), ty, a1, dim);
+    return y0 - 3 * unit;
+}
+
+/* The classes of the services live now, bottom up above the histogram,
+ * in the order of the palette. */
+static void legend(struct overlay *o, const struct swarm *s, int h, float bottom)
+{
+    float unit = (float)h / 720.0f, m = 20 * unit;
+    int px = (int)lroundf(14 * unit);
+    const float grey[4] = {0.78f, 0.80f, 0.86f, 1};
+    bool present[SVC_COUNT] = {false};
+    size_t n;
+    const struct swarm_hub *hubs = swarm_hubs(s, &n);
+    for (size_t i = 0; i < n; i++)
+        if (hubs[i].live)
+            present[hubs[i].cls] = true;
+    float y = bottom - 8 * unit - 0.25f * (float)px;
+    for (int c = SVC_COUNT - 1; c >= 0; c--) {
+        if (!present[c])
+            continue;
+        const float *p = palette_class[c];
+        const float col[4] = {p[0], p[1], p[2], 1};
+        const char *name = services_class_name((enum service_class)c);
+        /* the swatch is a disc drawn as text: it shares the glyph atlas */
+        float dx = text_draw(o->text, px, m, y, "\xe2\x97\x8f ", col);
+        put_text(o, ITEM_LEGEND, c, px, m + dx, y, name, grey);
+        o->boxes[o->nboxes - 1].x0 = m;
+        y -= (float)px * 1.4f;
+    }
+}
+
+void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
+                  const struct overlay_view *v)
+{
+    int w = v->w, h = v->h;
+    o->nboxes = 0;
+    o->nverts = 0;
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA); /* premultiplied over */
+    hud_text(o, s, hud, w, h);
+    float bottom = histogram(o, hud, w, h);
+    legend(o, s, h, bottom);
+    int label_px = (int)lroundf(13.0f * (float)h / 720.0f);
+    hub_labels(o, s, v, label_px);
+    host_labels(o, s, v, (int)lroundf(12.0f * (float)h / 720.0f));
+    if (o->nverts) {
+        glUseProgram(o->flat_prog);
+        glUniform2f(o->flat_viewport, (float)w, (float)h);
+        glBindVertexArray(o->flat_vao);
+        glBindBuffer(GL_ARRAY_BUFFER, o->flat_vbo);
+        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(o->nverts * sizeof(*o->verts)), o->verts,
+                     GL_STREAM_DRAW);
+        glDrawArrays(GL_TRIANGLES, 0, (GLsizei)o->nverts);
+        glBindVertexArray(0);
+    }
+    text_flush(o->text, w, h);
+}
