@@ -3,6 +3,7 @@
  * input and options give the same frames. The window runs on wall time. */
 #include "app/play.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include "ingest/xalloc.h"
 #include "renderer/context.h"
 #include "renderer/encoder.h"
+#include "renderer/image.h"
 #include "renderer/readback.h"
 #include "renderer/render.h"
 #include "swarm/swarm.h"
@@ -210,13 +212,17 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     struct feed *feed = xcalloc(1, sizeof(*feed));
     feed->activity = tl->known ? NULL : &tl->activity;
     struct rates *rates = xcalloc(1, sizeof(*rates));
+    uint8_t *still = NULL; /* the last frame, for --screenshot */
+    bool video = o->output != NULL;
 
-    enc = encoder_create(&(struct encoder_opts){.path = o->output, .width = o->width,
-                                                .height = o->height, .fps = o->fps,
-                                                .crf = o->crf, .preset = o->preset},
-                         err, sizeof(err));
-    if (!enc)
-        goto fail;
+    if (video) {
+        enc = encoder_create(&(struct encoder_opts){.path = o->output, .width = o->width,
+                                                    .height = o->height, .fps = o->fps,
+                                                    .crf = o->crf, .preset = o->preset},
+                             err, sizeof(err));
+        if (!enc)
+            goto fail;
+    }
     ctx = glctx_create(&(struct glctx_opts){.width = o->width, .height = o->height,
                                             .headless = true},
                        err, sizeof(err));
@@ -244,11 +250,11 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     float dt = 1.0f / (float)o->fps;
     rates->span = (unsigned)(o->fps < RATE_WINDOW ? o->fps : RATE_WINDOW);
 
+    const char *dest = !video ? o->screenshot : strcmp(o->output, "-") ? o->output
+                                                                       : "stdout";
     if (!o->quiet)
-        fprintf(stderr, "flowswarm: rendering %s%s at %dx%d, %d fps, speed x%.4g (%s)\n",
-                strcmp(o->output, "-") ? "to " : "", strcmp(o->output, "-") ? o->output
-                                                                            : "to stdout",
-                o->width, o->height, o->fps, speed, glctx_renderer_name());
+        fprintf(stderr, "flowswarm: rendering to %s at %dx%d, %d fps, speed x%.4g (%s)\n",
+                dest, o->width, o->height, o->fps, speed, glctx_renderer_name());
     double t0 = now_s();
     struct progress prog = {.tty = isatty(2), .quiet = o->quiet, .start = t0, .last = t0};
     struct render_hud hud = {.speed = speed};
@@ -271,26 +277,52 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
         rates_update(rates, sw, clock, &hud);
         int w, h;
         glctx_begin_frame(ctx, &w, &h);
+        if (!video) { /* a still of the last frame: the others are not drawn */
+            render_skip(rnd, sw, w, h, dt);
+            progress_show(&prog, frame + 1, total, false);
+            continue;
+        }
         render_frame(rnd, sw, &hud, w, h, dt);
         const uint8_t *px = readback_push(rb);
         if (px && !encoder_write(enc, px))
             break;
         progress_show(&prog, frame + 1, total, false);
     }
-    for (const uint8_t *px; (px = readback_drain(rb));)
+    size_t frame_bytes = (size_t)o->width * (size_t)o->height * 4;
+    if (o->screenshot)
+        still = xmalloc(frame_bytes);
+    if (!video && o->screenshot) {
+        int w, h;
+        glctx_begin_frame(ctx, &w, &h);
+        render_frame(rnd, sw, &hud, w, h, 0);
+        readback_now(w, h, still);
+    }
+    bool have_still = !video;
+    for (const uint8_t *px; video && (px = readback_drain(rb));) {
+        if (still) { /* the frames drain in order: the last one stays */
+            memcpy(still, px, frame_bytes);
+            have_still = true;
+        }
         if (!encoder_write(enc, px))
             break;
-    bool ok = encoder_finish(enc);
+    }
+    bool ok = !video || encoder_finish(enc);
     progress_show(&prog, frame, total ? total : frame, true);
     if (!ok) {
         snprintf(err, sizeof(err), "%s: %s", o->output, encoder_error(enc));
         goto fail;
     }
     report_input(in, o->quiet);
-    if (!o->quiet)
+    if (video && !o->quiet)
         fprintf(stderr, "flowswarm: wrote %" PRId64 " frames to %s%s\n",
-                encoder_frames(enc), strcmp(o->output, "-") ? o->output : "stdout",
+                encoder_frames(enc), dest,
                 interrupted ? " (interrupted; the file is complete up to there)" : "");
+    if (still && have_still) {
+        if (!image_write_png(o->screenshot, still, o->width, o->height, err, sizeof(err)))
+            goto fail;
+        if (!o->quiet)
+            fprintf(stderr, "flowswarm: saved the last frame to %s\n", o->screenshot);
+    }
     status = interrupted ? 130 : 0;
     goto done;
 fail:
@@ -303,7 +335,29 @@ done:
     swarm_destroy(sw);
     free(feed);
     free(rates);
+    free(still);
     return status;
+}
+
+/* The screenshot key: the frame just drawn, named by its capture time,
+ * beside the user; a number is added rather than overwrite a file. */
+static void save_window_shot(int w, int h, int64_t clock_ns, bool quiet)
+{
+    char name[64], stamp[32], err[512];
+    time_t secs = (time_t)(clock_ns / 1000000000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    snprintf(name, sizeof(name), "flowswarm-%s.png", stamp);
+    for (int k = 2; access(name, F_OK) == 0 && k < 1000; k++)
+        snprintf(name, sizeof(name), "flowswarm-%s-%d.png", stamp, k);
+    uint8_t *px = xmalloc((size_t)w * (size_t)h * 4);
+    readback_now(w, h, px);
+    if (!image_write_png(name, px, w, h, err, sizeof(err)))
+        fprintf(stderr, "flowswarm: screenshot not saved: %s\n", err);
+    else if (!quiet)
+        fprintf(stderr, "flowswarm: saved %s\n", name);
+    free(px);
 }
 
 static int run_window(const struct options *o, struct ingest *in, struct timeline *tl)
@@ -333,7 +387,7 @@ static int run_window(const struct options *o, struct ingest *in, struct timelin
                                             : 1.0;
     rates->span = 60;
     struct render_hud hud = {.speed = speed};
-    bool have_first = range_known;
+    bool have_first = range_known, shot = false;
     double clock = (double)first, t_prev = now_s();
     for (;;) {
         double t = now_s();
@@ -359,10 +413,13 @@ static int run_window(const struct options *o, struct ingest *in, struct timelin
         int w, h;
         glctx_begin_frame(ctx, &w, &h);
         render_frame(rnd, sw, &hud, w, h, dt);
+        if (shot) /* asked for during the last frame: this one, before it shows */
+            save_window_shot(w, h, hud.clock_ns, o->quiet);
         struct glctx_input input;
         glctx_end_frame(ctx, &input);
         if (input.quit || interrupted)
             break;
+        shot = input.screenshot;
         if (input.pause_toggle)
             hud.paused = !hud.paused;
         if (input.speed_steps)
@@ -382,9 +439,29 @@ done:
     return status;
 }
 
+/* Whether path can be written, found out now rather than after the
+ * whole replay; a file made only to find out is removed again. */
+static bool probe_writable(const char *path, char *err, size_t errlen)
+{
+    bool existed = access(path, F_OK) == 0;
+    FILE *f = fopen(path, "ab");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    fclose(f);
+    if (!existed)
+        remove(path);
+    return true;
+}
+
 int play_run(const struct options *o)
 {
     char err[512];
+    if (o->screenshot && !probe_writable(o->screenshot, err, sizeof(err))) {
+        fprintf(stderr, "flowswarm: %s\n", err);
+        return 1;
+    }
     struct ingest_opts io = {.paths = o->inputs, .npaths = o->ninputs,
                              .filter = o->filter};
     struct timeline *tl = xcalloc(1, sizeof(*tl));
@@ -410,7 +487,7 @@ int play_run(const struct options *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     ingest_start(in);
-    int status = o->output ? run_export(o, in, tl) : run_window(o, in, tl);
+    int status = o->output || o->screenshot ? run_export(o, in, tl) : run_window(o, in, tl);
     ingest_destroy(in);
     free(tl);
     return status;

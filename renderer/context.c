@@ -129,6 +129,9 @@ static void on_key(GLFWwindow *win, int key, int scancode, int action, int mods)
     case GLFW_KEY_MINUS: case GLFW_KEY_KP_SUBTRACT: case GLFW_KEY_LEFT_BRACKET:
         c->pending.speed_steps--;
         break;
+    case GLFW_KEY_S: case GLFW_KEY_F12:
+        c->pending.screenshot = true;
+        break;
     default:
         break;
     }

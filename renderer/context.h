@@ -17,6 +17,7 @@ struct glctx_input {
     bool quit;         /* Esc, q, or the window closed */
     bool pause_toggle; /* space */
     int speed_steps;   /* +/- presses: faster or slower */
+    bool screenshot;   /* s or F12 */
 };
 
 struct glctx;

@@ -80,6 +80,13 @@ const uint8_t *readback_push(struct readback *r)
     return map_oldest(r);
 }
 
+void readback_now(int w, int h, uint8_t *rgba)
+{
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+}
+
 const uint8_t *readback_drain(struct readback *r)
 {
     unmap(r);

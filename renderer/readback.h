@@ -21,4 +21,8 @@ const uint8_t *readback_push(struct readback *r);
  * call, then NULL. */
 const uint8_t *readback_drain(struct readback *r);
 
+/* Reads the bound framebuffer's w by h pixels into rgba (w*h*4 bytes,
+ * rows bottom-up) now, waiting for the frame: for a single still. */
+void readback_now(int w, int h, uint8_t *rgba);
+
 #endif
