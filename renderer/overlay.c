@@ -309,6 +309,14 @@ static void host_labels(struct overlay *o, const struct swarm *s,
     }
 }
 
+/* A text size: px at 720 lines, scaled with the frame's height, never
+ * below what stays legible. */
+static int text_px(float px, int h, int least)
+{
+    int v = (int)lroundf(px * (float)h / 720.0f);
+    return v < least ? least : v;
+}
+
 /* 1234 -> "1.2 k" style with the given unit. */
 static void human(double v, const char *unit, char *buf, size_t len)
 {
@@ -333,7 +341,7 @@ static float hud_text(struct overlay *o, const struct swarm *s, const struct ren
 {
     (void)w;
     float unit = (float)h / 720.0f, m = 20 * unit;
-    int big = (int)lroundf(24 * unit), small = (int)lroundf(15 * unit);
+    int big = text_px(24, h, 14), small = text_px(15, h, 10);
     const float white[4] = {0.95f, 0.95f, 0.97f, 1};
     const float grey[4] = {0.72f, 0.74f, 0.80f, 1};
     char line[256], part[64];
@@ -456,7 +464,7 @@ static float histogram(struct overlay *o, const struct render_hud *hud, int w, i
     add_box(o, ITEM_TIME_MARK, mark - mw / 2, y0 - 3 * unit, mark + mw / 2, y1, -1, t);
 
     /* the span's ends, inside the frame's top corners */
-    int px = (int)lroundf(11 * unit);
+    int px = text_px(11, h, 9);
     const float dim[4] = {0.75f, 0.77f, 0.85f, 0.9f};
     char a0[32], a1[32];
     bool same_day = from / 86400000000000 == to / 86400000000000;
@@ -473,7 +481,7 @@ static float histogram(struct overlay *o, const struct render_hud *hud, int w, i
 static void legend(struct overlay *o, const struct swarm *s, int h, float bottom)
 {
     float unit = (float)h / 720.0f, m = 20 * unit;
-    int px = (int)lroundf(14 * unit);
+    int px = text_px(14, h, 10);
     const float grey[4] = {0.78f, 0.80f, 0.86f, 1};
     bool present[SVC_COUNT] = {false};
     size_t n;
@@ -507,9 +515,8 @@ void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_
     hud_text(o, s, hud, w, h);
     float bottom = histogram(o, hud, w, h);
     legend(o, s, h, bottom);
-    int label_px = (int)lroundf(13.0f * (float)h / 720.0f);
-    hub_labels(o, s, v, label_px);
-    host_labels(o, s, v, (int)lroundf(12.0f * (float)h / 720.0f));
+    hub_labels(o, s, v, text_px(13, h, 10));
+    host_labels(o, s, v, text_px(12, h, 9));
     if (o->nverts) {
         glUseProgram(o->flat_prog);
         glUniform2f(o->flat_viewport, (float)w, (float)h);

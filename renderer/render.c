@@ -337,7 +337,7 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
 
 /* The sprites again, into the bloom's small frame: the same instances,
  * under a camera scaled down to it. */
-static void draw_bloom(struct render *r, size_t ns, int w, int h)
+static void draw_bloom(struct render *r, size_t ns, int w, int h, float gain)
 {
     bloom_begin(r->bloom, w, h);
     for (size_t i = 0; i < ns; i++) {
@@ -350,7 +350,7 @@ static void draw_bloom(struct render *r, size_t ns, int w, int h)
     glUniform1f(r->sp_scale, r->cam_scale / BLOOM_DOWN);
     glUniform2f(r->sp_viewport, (float)w / BLOOM_DOWN, (float)h / BLOOM_DOWN);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)ns);
-    bloom_end(r->bloom, 0.9f);
+    bloom_end(r->bloom, gain);
 }
 
 static void draw_world(struct render *r, const struct swarm *s, int w, int h)
@@ -402,8 +402,10 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(ns * sizeof(*r->sprites)), r->sprites,
                      GL_STREAM_DRAW);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)ns);
+        /* a crowd's glow would add up to a white sheet: it thins out */
         if (r->bloom)
-            draw_bloom(r, ns, w, h);
+            draw_bloom(r, ns, w, h,
+                       st.hosts > 300 ? 0.9f * sqrtf(300.0f / (float)st.hosts) : 0.9f);
     }
     glBindVertexArray(0);
 }

@@ -193,6 +193,53 @@ def test_demo(exe, tmp):
     check(info.get("nb_read_frames") == "900", f"30 s at 30 fps ({info})")
 
 
+def rgb(path):
+    """A picture (PNG or a video's frames) as raw RGB bytes, by ffmpeg."""
+    return subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo",
+                           "-pix_fmt", "rgb24", "-"], capture_output=True,
+                          check=False).stdout
+
+
+def mean_diff(a, b):
+    n = min(len(a), len(b))
+    return sum(abs(a[i] - b[i]) for i in range(0, n, 3)) / max(1, len(range(0, n, 3)))
+
+
+def test_screenshot(exe, sample, tmp):
+    print("screenshot: --screenshot writes the last frame as PNG")
+    still = os.path.join(tmp, "still.png")
+    args = ["-r", sample, "--duration", "3", "--fps", "20", "--size", "640x360", "-q"]
+    r = run([exe] + args + ["--screenshot", still])
+    check(r.returncode == 0 and r.stderr == "",
+          f"--screenshot alone exits 0 quietly (got {r.returncode}: {r.stderr.strip()})")
+    info = run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height",
+                "-of", "default=noprint_wrappers=1", still]).stdout
+    check("codec_name=png" in info and "width=640" in info and "height=360" in info,
+          f"a 640x360 PNG ({info.split()})")
+    pixels = rgb(still)
+    check(len(pixels) == 640 * 360 * 3, "the PNG decodes")
+    check(lit_fraction(pixels[1::3]) > 0.005, "the still shows something")
+
+    video, last = os.path.join(tmp, "with-video.mp4"), os.path.join(tmp, "last.png")
+    r = run([exe] + args + ["-o", video, "--screenshot", last])
+    check(r.returncode == 0, f"-o with --screenshot exits 0 ({r.stderr.strip()})")
+    frames = rgb(video)
+    size = 640 * 360 * 3
+    final = frames[len(frames) - size:] if len(frames) >= size else b""
+    d_video = mean_diff(rgb(last), final)
+    d_still = mean_diff(rgb(last), pixels)
+    check(d_video < 4, f"the screenshot is the video's last frame (mean difference {d_video:.2f})")
+    check(d_still < 1, f"a still alone draws that same frame (mean difference {d_still:.2f})")
+
+    bad = os.path.join(tmp, "no-such-dir", "x.png")
+    t0 = time.monotonic()
+    r = run([exe] + args + ["--screenshot", bad])
+    lines = r.stderr.strip().splitlines()
+    check(r.returncode == 1 and len(lines) == 1 and bad in lines[0],
+          f"an unwritable screenshot path is one error naming it ({r.stderr.strip()!r})")
+    check(time.monotonic() - t0 < 5, "and it comes before any rendering")
+
+
 def test_window(exe, sample, tmp):
     print("window: plays under Xvfb and closes at the end")
     if not shutil.which("xvfb-run"):
@@ -218,6 +265,7 @@ def main():
         test_stdin_and_events(exe, sample)
         test_errors(exe, sample, tmp, data)
         test_interrupt(exe, sample, tmp)
+        test_screenshot(exe, sample, tmp)
         test_window(exe, sample, tmp)
         test_demo(exe, tmp)
     return finish()
