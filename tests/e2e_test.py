@@ -248,6 +248,25 @@ def test_window(exe, sample, tmp):
     r = run(["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", exe, "-r", sample,
              "--duration", "2", "--stop-at-end"], timeout=120)
     check(r.returncode == 0, f"window run exits 0 (got {r.returncode}: {r.stderr.strip()})")
+    if not shutil.which("xdotool"):
+        print("  SKIP: xdotool is not installed; the screenshot key is not tested")
+        return
+    d = os.path.join(tmp, "window-shot")
+    os.mkdir(d)
+    script = (f"'{exe}' -r '{sample}' --duration 4 --stop-at-end --size 800x450 & "
+              "sleep 2; xdotool search --name flowswarm key s; wait")
+    r = run(["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", "sh", "-c", script],
+            timeout=120, cwd=d)
+    shots = [f for f in os.listdir(d) if f.startswith("flowswarm-") and f.endswith(".png")]
+    check(r.returncode == 0 and len(shots) == 1,
+          f"the s key saves one screenshot (got {shots}: {r.stderr.strip()})")
+    if shots:
+        info = run(["ffprobe", "-v", "error", "-show_entries", "stream=width,height",
+                    "-of", "default=noprint_wrappers=1", os.path.join(d, shots[0])]).stdout
+        check("width=800" in info and "height=450" in info,
+              f"of the window's framebuffer ({info.split()})")
+        check(lit_fraction(rgb(os.path.join(d, shots[0]))[1::3]) > 0.005,
+              "showing the swarm")
 
 
 def main():
