@@ -1,15 +1,18 @@
-/* A cheap bloom. The glow sources are drawn a second time into a frame an
- * eighth of the size (a 64th of the pixels), its bright part blurred
- * both ways there, and the result added back over the frame only in the
- * tiles the sources marked. On a CPU rasteriser a pass over every pixel
- * is dear, so no pass here touches the whole full-size frame: the bloom
- * costs about 3 ms a 720p frame with llvmpipe on two cores. */
+/* A cheap bloom. The glow sources are drawn a second time, as wide soft
+ * splats (already blurred: no blur pass), into a frame an eighth of the
+ * size (a 64th of the pixels), and that is added back over the frame,
+ * filtered up, only in the tiles the sources marked. On a CPU rasteriser
+ * a pass over every pixel is dear, so no pass here covers the whole
+ * full-size frame. */
 #ifndef FLOWSWARM_BLOOM_H
 #define FLOWSWARM_BLOOM_H
 
 #include <stddef.h>
 
-enum { BLOOM_DOWN = 8 }; /* the bloom frame is this many times smaller */
+enum {
+    BLOOM_DOWN = 8,  /* the bloom frame is this many times smaller */
+    BLOOM_SPREAD = 2 /* a splat is this many times wider than its sprite */
+};
 
 struct bloom;
 
@@ -25,8 +28,11 @@ void bloom_begin(struct bloom *b, int w, int h);
 /* Marks the frame's pixels within r of (x, y) as touched by the glow. */
 void bloom_mark(struct bloom *b, float x, float y, float r);
 
-/* Blurs, rebinds the frame from bloom_begin() with its viewport, and adds
- * the glow, scaled by gain, over the marked part. */
-void bloom_end(struct bloom *b, float gain);
+/* Rebinds the frame from bloom_begin() with its viewport. */
+void bloom_end(struct bloom *b);
+
+/* Adds the glow, scaled by gain, over the marked part of the bound frame:
+ * best right after clearing it, before anything else is drawn. */
+void bloom_add(struct bloom *b, float gain);
 
 #endif

@@ -40,7 +40,7 @@ enum { CROWD = 1500 }; /* live hosts past which hosts are drawn merged */
 
 struct render {
     GLuint sprite_prog, line_prog;
-    GLint sp_center, sp_scale, sp_viewport;
+    GLint sp_center, sp_scale, sp_viewport, sp_spread, sp_min_px;
     GLint ln_center, ln_scale, ln_viewport;
     GLuint quad_vbo, sprite_vbo, sprite_vao;
     GLuint line_vbo, line_vao;
@@ -92,6 +92,8 @@ struct render *render_create(const struct render_opts *opts, char *err, size_t e
     r->sp_center = glGetUniformLocation(r->sprite_prog, "u_center");
     r->sp_scale = glGetUniformLocation(r->sprite_prog, "u_scale");
     r->sp_viewport = glGetUniformLocation(r->sprite_prog, "u_viewport");
+    r->sp_spread = glGetUniformLocation(r->sprite_prog, "u_spread");
+    r->sp_min_px = glGetUniformLocation(r->sprite_prog, "u_min_px");
     r->ln_center = glGetUniformLocation(r->line_prog, "u_center");
     r->ln_scale = glGetUniformLocation(r->line_prog, "u_scale");
     r->ln_viewport = glGetUniformLocation(r->line_prog, "u_viewport");
@@ -337,20 +339,28 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
 
 /* The sprites again, into the bloom's small frame: the same instances,
  * under a camera scaled down to it. */
-static void draw_bloom(struct render *r, size_t ns, int w, int h, float gain)
+static void draw_bloom(struct render *r, size_t ns, int w, int h)
 {
     bloom_begin(r->bloom, w, h);
+    glUseProgram(r->sprite_prog);
+    glUniform2f(r->sp_center, r->cam_x, r->cam_y);
     for (size_t i = 0; i < ns; i++) {
         const struct sprite *sp = &r->sprites[i];
         float sx = (sp->x - r->cam_x) * r->cam_scale + (float)w / 2;
         float sy = (float)h / 2 - (sp->y - r->cam_y) * r->cam_scale;
         float halo = sp->flash < 0 ? 3.0f : 2.0f; /* as in sprite.vert */
-        bloom_mark(r->bloom, sx, sy, fmaxf(sp->radius * r->cam_scale, 1.6f) * halo);
+        bloom_mark(r->bloom, sx, sy,
+                   fmaxf(sp->radius * r->cam_scale, 1.6f) * halo * BLOOM_SPREAD);
     }
     glUniform1f(r->sp_scale, r->cam_scale / BLOOM_DOWN);
     glUniform2f(r->sp_viewport, (float)w / BLOOM_DOWN, (float)h / BLOOM_DOWN);
+    glUniform1f(r->sp_spread, BLOOM_SPREAD);
+    glUniform1f(r->sp_min_px, 1.6f / BLOOM_DOWN);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE);
+    glBindVertexArray(r->sprite_vao);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)ns);
-    bloom_end(r->bloom, gain);
+    bloom_end(r->bloom);
 }
 
 static void draw_world(struct render *r, const struct swarm *s, int w, int h)
@@ -379,6 +389,22 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
                                            c[0], c[1], c[2], fminf(hb->alpha, 1.0f)};
     }
 
+    if (ns) {
+        glBindBuffer(GL_ARRAY_BUFFER, r->sprite_vbo);
+        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(ns * sizeof(*r->sprites)), r->sprites,
+                     GL_STREAM_DRAW);
+    }
+    /* the bloom first, into its own frame; then the frame is cleared and
+     * the bloom added as its background: one pass over the frame, which
+     * a tiled rasteriser need not load back (additive: order is free) */
+    bool bloom = r->bloom && ns;
+    if (bloom)
+        draw_bloom(r, ns, w, h);
+    glClearColor(0.015f, 0.02f, 0.045f, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    if (bloom) /* a crowd's glow would add up to a white sheet: it thins out */
+        bloom_add(r->bloom, st.hosts > 300 ? 1.1f * sqrtf(300.0f / (float)st.hosts) : 1.1f);
+
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE); /* additive glow: premultiplied in the shaders */
     if (nl) {
@@ -397,15 +423,10 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         glUniform2f(r->sp_center, r->cam_x, r->cam_y);
         glUniform1f(r->sp_scale, r->cam_scale);
         glUniform2f(r->sp_viewport, (float)w, (float)h);
+        glUniform1f(r->sp_spread, 1.0f);
+        glUniform1f(r->sp_min_px, 1.6f);
         glBindVertexArray(r->sprite_vao);
-        glBindBuffer(GL_ARRAY_BUFFER, r->sprite_vbo);
-        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(ns * sizeof(*r->sprites)), r->sprites,
-                     GL_STREAM_DRAW);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)ns);
-        /* a crowd's glow would add up to a white sheet: it thins out */
-        if (r->bloom)
-            draw_bloom(r, ns, w, h,
-                       st.hosts > 300 ? 0.9f * sqrtf(300.0f / (float)st.hosts) : 0.9f);
     }
     glBindVertexArray(0);
 }
@@ -415,8 +436,6 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
 {
     update_camera(r, s, w, h, dt);
     glDisable(GL_DEPTH_TEST);
-    glClearColor(0.015f, 0.02f, 0.045f, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
     draw_world(r, s, w, h);
     overlay_draw(r->overlay, s, hud,
                  &(struct overlay_view){r->cam_x, r->cam_y, r->cam_scale, w, h});

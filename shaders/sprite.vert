@@ -6,6 +6,8 @@ layout(location = 2) in vec4 a_color;    // rgb, alpha
 uniform vec2 u_center;    // world point at the viewport centre
 uniform float u_scale;    // pixels per world unit
 uniform vec2 u_viewport;  // pixels
+uniform float u_spread;   // 1: the sprite; more: its bloom splat, that much wider
+uniform float u_min_px;   // least core radius in pixels
 out vec2 v_uv;
 out vec4 v_color;
 out float v_flash;
@@ -13,8 +15,8 @@ void main()
 {
     // the quad reaches HALO core radii: wide for hubs, tight for hosts,
     // whose crowds would otherwise fill the frame with halo
-    float HALO = a_inst.w < 0.0 ? 3.0 : 2.0;
-    float r_px = max(a_inst.z * u_scale, 1.6) * HALO;
+    float HALO = (a_inst.w < 0.0 ? 3.0 : 2.0) * u_spread;
+    float r_px = max(a_inst.z * u_scale, u_min_px) * HALO;
     vec2 px = (a_inst.xy - u_center) * u_scale + a_corner * r_px;
     gl_Position = vec4(px * 2.0 / u_viewport, 0.0, 1.0);
     v_uv = a_corner * HALO;
