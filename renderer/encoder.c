@@ -1,16 +1,22 @@
 /* Encoding after FFmpeg's doc/examples/mux.c: the send/receive loop,
  * timestamps rescaled to the stream's time base, the global-header flag
  * where the muxer wants it, a NULL frame to flush, and the trailer always
- * written. Errors are sticky: the first is kept and reported once. */
+ * written. Errors are sticky: the first is kept and reported once.
+ * Colour conversion and encoding run on a thread of their own, fed
+ * through a few frame slots; a full queue makes the caller wait, so no
+ * frame is ever dropped. */
 #include "renderer/encoder.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "ingest/xalloc.h"
+
+enum { SLOTS = 3 };
 
 struct encoder {
     AVFormatContext *oc;
@@ -23,6 +29,15 @@ struct encoder {
     int64_t next_pts;
     bool header_written, finished, failed;
     char error[256];
+    /* the queue to the encoding thread; failed and error above belong to
+     * that thread until it is joined */
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    uint8_t *slot[SLOTS]; /* RGBA frames, w*h*4 bytes each */
+    unsigned nslots, head, count; /* guarded by lock */
+    bool closing, thread_failed;   /* guarded by lock */
 };
 
 static bool fail(struct encoder *e, const char *what, int averr)
@@ -50,9 +65,13 @@ static const AVCodec *pick_codec(const AVOutputFormat *fmt)
     return c;
 }
 
+static void *encode_main(void *arg);
+
 struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t errlen)
 {
     struct encoder *e = xcalloc(1, sizeof(*e));
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_cond_init(&e->changed, NULL);
     /* libav's own log lines would repeat ours with less context: every
      * failure is reported through err or encoder_error() instead. */
     av_log_set_level(AV_LOG_FATAL);
@@ -155,6 +174,16 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
     /* BT.709 limited range, as the stream is tagged. */
     const int *coefs = sws_getCoefficients(SWS_CS_ITU709);
     sws_setColorspaceDetails(e->sws, coefs, 1, coefs, 0, 0, 1 << 16, 1 << 16);
+    /* up to SLOTS frames queued, fewer when frames are huge (8K: 1) */
+    size_t bytes = (size_t)o->width * o->height * 4;
+    e->nslots = bytes > (64u << 20) ? 1 : bytes > (16u << 20) ? 2 : SLOTS;
+    for (unsigned i = 0; i < e->nslots; i++)
+        e->slot[i] = xmalloc(bytes);
+    if (pthread_create(&e->thread, NULL, encode_main, e) != 0) {
+        snprintf(err, errlen, "%s: cannot start the encoding thread", shown);
+        goto fail;
+    }
+    e->thread_started = true;
     return e;
 fail:
     encoder_destroy(e);
@@ -182,9 +211,10 @@ static bool drain(struct encoder *e)
     }
 }
 
-bool encoder_write(struct encoder *e, const uint8_t *rgba)
+/* Converts and encodes one frame (on the encoding thread). */
+static bool encode_rgba(struct encoder *e, const uint8_t *rgba)
 {
-    if (e->failed || e->finished)
+    if (e->failed)
         return false;
     int rc = av_frame_make_writable(e->frame);
     if (rc < 0)
@@ -201,10 +231,67 @@ bool encoder_write(struct encoder *e, const uint8_t *rgba)
     return drain(e);
 }
 
+static void *encode_main(void *arg)
+{
+    struct encoder *e = arg;
+    pthread_mutex_lock(&e->lock);
+    for (;;) {
+        while (e->count == 0 && !e->closing)
+            pthread_cond_wait(&e->changed, &e->lock);
+        if (e->count == 0)
+            break;
+        const uint8_t *frame = e->slot[e->head];
+        pthread_mutex_unlock(&e->lock);
+        bool ok = encode_rgba(e, frame);
+        pthread_mutex_lock(&e->lock);
+        e->head = (e->head + 1) % e->nslots;
+        e->count--;
+        e->thread_failed |= !ok;
+        pthread_cond_broadcast(&e->changed);
+    }
+    pthread_mutex_unlock(&e->lock);
+    return NULL;
+}
+
+bool encoder_write(struct encoder *e, const uint8_t *rgba)
+{
+    if (e->finished)
+        return false;
+    pthread_mutex_lock(&e->lock);
+    while (e->count == e->nslots && !e->thread_failed) /* back-pressure */
+        pthread_cond_wait(&e->changed, &e->lock);
+    bool failed = e->thread_failed;
+    unsigned idx = (e->head + e->count) % e->nslots;
+    pthread_mutex_unlock(&e->lock);
+    if (failed)
+        return false;
+    /* the slot is ours: the thread takes only the count before it */
+    memcpy(e->slot[idx], rgba, (size_t)e->w * e->h * 4);
+    pthread_mutex_lock(&e->lock);
+    e->count++;
+    pthread_cond_broadcast(&e->changed);
+    pthread_mutex_unlock(&e->lock);
+    return true;
+}
+
+/* Lets the thread encode what is queued, and joins it. */
+static void stop_thread(struct encoder *e)
+{
+    if (!e->thread_started)
+        return;
+    pthread_mutex_lock(&e->lock);
+    e->closing = true;
+    pthread_cond_broadcast(&e->changed);
+    pthread_mutex_unlock(&e->lock);
+    pthread_join(e->thread, NULL);
+    e->thread_started = false;
+}
+
 bool encoder_finish(struct encoder *e)
 {
     if (e->finished || !e->header_written)
         return !e->failed;
+    stop_thread(e);
     e->finished = true;
     if (!e->failed) {
         int rc = avcodec_send_frame(e->enc, NULL);
@@ -235,6 +322,11 @@ void encoder_destroy(struct encoder *e)
     encoder_finish(e);
     if (e->oc && !(e->oc->oformat->flags & AVFMT_NOFILE))
         avio_closep(&e->oc->pb);
+    stop_thread(e);
+    for (unsigned i = 0; i < e->nslots; i++)
+        free(e->slot[i]);
+    pthread_mutex_destroy(&e->lock);
+    pthread_cond_destroy(&e->changed);
     avformat_free_context(e->oc);
     avcodec_free_context(&e->enc);
     av_frame_free(&e->frame);
