@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/timeline.h"
 #include "ingest/xalloc.h"
 
 enum {
@@ -25,6 +26,9 @@ enum {
     OPT_TALKERS,
     OPT_NO_BLOOM,
     OPT_SCREENSHOT,
+    OPT_START,
+    OPT_STOP,
+    OPT_SKIP_IDLE,
     OPT_VERSION,
 };
 
@@ -46,6 +50,12 @@ void options_usage(FILE *f)
         "  --speed X          capture seconds shown per second (default: fit the\n"
         "                     capture into --duration)\n"
         "  --duration SECS    length of the replay when fitting (default 60)\n"
+        "  --start TIME       begin the replay there; --stop TIME: end it there.\n"
+        "                     TIME: '2024-05-01 12:00:00' (UTC), '12:00' (on the\n"
+        "                     capture's first day), '+90' or '+1:30' (after its\n"
+        "                     start), '@1714564800' (seconds since 1970)\n"
+        "  --skip-idle SECS   cut every stretch with no traffic to SECS seconds\n"
+        "                     of capture time\n"
         "  --stop-at-end      close the window when the capture ends\n"
         "\n"
         "Video:\n"
@@ -139,6 +149,9 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
         {"talkers", required_argument, NULL, OPT_TALKERS},
         {"no-bloom", no_argument, NULL, OPT_NO_BLOOM},
         {"screenshot", required_argument, NULL, OPT_SCREENSHOT},
+        {"start", required_argument, NULL, OPT_START},
+        {"stop", required_argument, NULL, OPT_STOP},
+        {"skip-idle", required_argument, NULL, OPT_SKIP_IDLE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -177,6 +190,25 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
             break;
         case OPT_SCREENSHOT:
             o->screenshot = optarg;
+            break;
+        case OPT_START:
+        case OPT_STOP: {
+            char err[400];
+            int64_t ignored;
+            if (!timeline_parse_time(optarg, 0, &ignored, err, sizeof(err))) {
+                fprintf(stderr, "flowswarm: %s %s\n", c == OPT_START ? "--start" : "--stop",
+                        err);
+                return OPTIONS_EXIT_USAGE;
+            }
+            *(c == OPT_START ? &o->start : &o->stop) = optarg;
+            break;
+        }
+        case OPT_SKIP_IDLE:
+            if (!parse_double(optarg, 0.001, 1e9, &o->skip_idle)) {
+                fprintf(stderr, "flowswarm: --skip-idle %s: expected seconds, more than 0\n",
+                        optarg);
+                return OPTIONS_EXIT_USAGE;
+            }
             break;
         case OPT_TALKERS:
             if (!parse_int(optarg, 0, 64, &iv)) {

@@ -26,6 +26,8 @@ struct options {
     int talkers;         /* --talkers: busiest hosts labelled */
     bool no_bloom;       /* --no-bloom */
     const char *screenshot; /* --screenshot: PNG of the last frame */
+    const char *start, *stop; /* --start, --stop: as the user wrote them */
+    double skip_idle;    /* --skip-idle: seconds; 0: no skipping */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };

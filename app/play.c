@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/timeline.h"
 #include "ingest/ingest.h"
 #include "ingest/xalloc.h"
 #include "renderer/context.h"
@@ -41,6 +42,8 @@ struct feed {
     uint64_t clamped;    /* events applied with their time raised */
     struct activity *activity; /* filled as events apply (an input that was
                                   not scanned first), or NULL */
+    int64_t from_ns;     /* events over before this are left out (--start) */
+    int64_t reached_ns;  /* the latest time an applied event reached */
 };
 
 /* Applies every event with a time at or before clock. With block, waits
@@ -54,11 +57,15 @@ static void feed_until(struct feed *f, struct ingest *in, struct swarm *s, int64
             const struct event *ev = &f->buf[f->pos];
             if (ev->time_ns > clock)
                 return;
+            f->pos++;
+            if (ev->end_ns < f->from_ns)
+                continue;
             f->clamped += (ev->flags & EVENT_CLAMPED) != 0;
             if (f->activity)
                 activity_add(f->activity, ev->time_ns, ev->end_ns, (double)ev->octets);
+            if (ev->end_ns > f->reached_ns)
+                f->reached_ns = ev->end_ns;
             swarm_add_event(s, ev);
-            f->pos++;
         }
         if (f->ended)
             return;
@@ -112,13 +119,15 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Progress on stderr: a bar on a terminal, a line every 5 s otherwise. */
+/* Progress on stderr: a bar on a terminal, a line every 5 s otherwise:
+ * frames, the capture time reached, frames per second and the time left. */
 struct progress {
     bool tty, quiet;
     double start, last;
 };
 
-static void progress_show(struct progress *p, int64_t frame, int64_t total, bool final)
+static void progress_show(struct progress *p, int64_t frame, int64_t total, int64_t clock_ns,
+                          bool final)
 {
     if (p->quiet)
         return;
@@ -127,31 +136,28 @@ static void progress_show(struct progress *p, int64_t frame, int64_t total, bool
         return;
     p->last = t;
     double fps = (double)frame / fmax(t - p->start, 1e-6);
-    char eta[32] = "?";
+    char eta[32] = "?", reached[32];
     if (total > 0 && fps > 0)
         fmt_hms((double)(total - frame) / fps, eta, sizeof(eta));
+    time_t secs = (time_t)(clock_ns / 1000000000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(reached, sizeof(reached), "%Y-%m-%d %H:%M:%S", &tm);
     if (p->tty) {
         int width = 30, done = total > 0 ? (int)(width * frame / total) : 0;
         char bar[64];
         for (int i = 0; i < width; i++)
             bar[i] = i < done ? '#' : '.';
         bar[width] = 0;
-        fprintf(stderr, "\r[%s] %" PRId64 "/%" PRId64 " frames  %.0f fps  ETA %s  ", bar,
-                frame, total, fps, eta);
+        fprintf(stderr, "\r[%s] %" PRId64 "/%" PRId64 " frames  at %s  %.0f fps  ETA %s  ",
+                bar, frame, total, reached, fps, eta);
         if (final)
             fputc('\n', stderr);
     } else {
-        fprintf(stderr, "flowswarm: %" PRId64 "/%" PRId64 " frames, %.0f fps, ETA %s\n",
-                frame, total, fps, eta);
+        fprintf(stderr, "flowswarm: %" PRId64 "/%" PRId64 " frames, at %s, %.0f fps, ETA %s\n",
+                frame, total, reached, fps, eta);
     }
 }
-
-/* The capture's span and its activity histogram. */
-struct timeline {
-    struct activity activity; /* scanned up front, or filled as events apply */
-    int64_t first, last;
-    bool known; /* scanned: the span and histogram cover the whole input */
-};
 
 static struct render *make_render(const struct options *o, char *err, size_t errlen)
 {
@@ -170,8 +176,8 @@ static void hud_update(struct render_hud *hud, const struct feed *f, struct inge
     hud->clamped = f->clamped;
     hud->dropped = st.dropped;
     hud->activity = &tl->activity;
-    hud->span_first_ns = tl->known ? tl->first : tl->activity.first_ns;
-    hud->span_last_ns = tl->known ? tl->last : clock;
+    hud->span_first_ns = tl->start;
+    hud->span_last_ns = tl->known ? tl->stop : clock;
 }
 
 static struct swarm *make_swarm(const struct options *o)
@@ -198,10 +204,42 @@ static void report_input(struct ingest *in, bool quiet)
                 "the reorder window; their times were raised\n", st.clamped);
 }
 
+/* Input that was not scanned (stdin): the first event anchors the span,
+ * and the options' start and stop apply from it. 1 once started, 0 while
+ * no event has come (block: the input had none), -1 with err set when
+ * the options leave no span. */
+static int start_live(struct feed *f, struct ingest *in, struct swarm *s, struct timeline *tl,
+                      const struct options *o, bool block, char *err, size_t errlen)
+{
+    feed_until(f, in, s, INT64_MIN, block);
+    if (f->pos >= f->n)
+        return 0;
+    tl->first = f->buf[f->pos].time_ns;
+    if (!timeline_set_span(tl, o->start, o->stop, err, errlen))
+        return -1;
+    f->from_ns = tl->start;
+    return 1;
+}
+
+/* Idle skipping where the gaps could not be found up front: once the
+ * clock is skip_ns past the last event and the next one is further on,
+ * the clock jumps to it. Returns how far it jumped. */
+static int64_t skip_live(struct feed *f, struct ingest *in, struct swarm *s,
+                         const struct timeline *tl, int64_t *clock, bool block)
+{
+    if (!tl->skip_ns || f->pos >= f->n)
+        return 0;
+    int64_t next = f->buf[f->pos].time_ns;
+    if (*clock < f->reached_ns + tl->skip_ns || next <= *clock)
+        return 0;
+    int64_t jump = next - *clock;
+    *clock = next;
+    feed_until(f, in, s, *clock, block);
+    return jump;
+}
+
 static int run_export(const struct options *o, struct ingest *in, struct timeline *tl)
 {
-    int64_t first = tl->first, last = tl->last;
-    bool range_known = tl->known;
     char err[512];
     int status = 1;
     struct glctx *ctx = NULL;
@@ -211,6 +249,7 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     struct swarm *sw = NULL;
     struct feed *feed = xcalloc(1, sizeof(*feed));
     feed->activity = tl->known ? NULL : &tl->activity;
+    feed->from_ns = tl->known ? tl->start : INT64_MIN;
     struct rates *rates = xcalloc(1, sizeof(*rates));
     uint8_t *still = NULL; /* the last frame, for --screenshot */
     bool video = o->output != NULL;
@@ -236,8 +275,8 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
 
     double speed = o->speed;
     int64_t total = 0; /* frames; 0: until the input ends */
-    if (range_known) {
-        double span = (double)(last - first) / 1e9;
+    if (tl->known) {
+        double span = (double)timeline_shown_ns(tl) / 1e9;
         if (speed <= 0)
             speed = span > 0 ? span / o->duration : 1.0;
         total = (int64_t)ceil(span / speed * o->fps - 1e-9) + 1;
@@ -258,20 +297,29 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     double t0 = now_s();
     struct progress prog = {.tty = isatty(2), .quiet = o->quiet, .start = t0, .last = t0};
     struct render_hud hud = {.speed = speed};
-    int64_t frame = 0;
-    bool have_first = range_known;
+    int64_t frame = 0, clock = tl->start, skipped = 0;
+    bool have_first = tl->known;
     for (; !interrupted && (total == 0 || frame < total); frame++) {
-        if (!have_first) { /* stdin: the clock starts at the first event */
-            feed_until(feed, in, sw, INT64_MIN, true);
-            if (feed->pos >= feed->n)
+        int64_t show = (int64_t)llround((double)frame * step_ns);
+        if (tl->known) {
+            clock = timeline_clock(tl, show);
+            feed_until(feed, in, sw, clock, true);
+        } else { /* stdin: the clock starts at the first event */
+            if (!have_first) {
+                int started = start_live(feed, in, sw, tl, o, true, err, sizeof(err));
+                if (started < 0)
+                    goto fail;
+                if (started == 0)
+                    break; /* no events at all */
+                have_first = true;
+            }
+            clock = tl->start + show + skipped;
+            feed_until(feed, in, sw, clock, true);
+            skipped += skip_live(feed, in, sw, tl, &clock, true);
+            bool over = feed->ended && feed->pos >= feed->n;
+            if ((over && frame > 0) || clock > tl->stop)
                 break;
-            first = feed->buf[feed->pos].time_ns;
-            have_first = true;
         }
-        int64_t clock = first + (int64_t)llround((double)frame * step_ns);
-        feed_until(feed, in, sw, clock, true);
-        if (total == 0 && feed->ended && feed->pos >= feed->n && frame > 0)
-            break;
         swarm_step(sw, clock, dt);
         hud_update(&hud, feed, in, tl, clock);
         rates_update(rates, sw, clock, &hud);
@@ -279,14 +327,14 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
         glctx_begin_frame(ctx, &w, &h);
         if (!video) { /* a still of the last frame: the others are not drawn */
             render_skip(rnd, sw, w, h, dt);
-            progress_show(&prog, frame + 1, total, false);
+            progress_show(&prog, frame + 1, total, clock, false);
             continue;
         }
         render_frame(rnd, sw, &hud, w, h, dt);
         const uint8_t *px = readback_push(rb);
         if (px && !encoder_write(enc, px))
             break;
-        progress_show(&prog, frame + 1, total, false);
+        progress_show(&prog, frame + 1, total, clock, false);
     }
     size_t frame_bytes = (size_t)o->width * (size_t)o->height * 4;
     if (o->screenshot)
@@ -307,7 +355,7 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
             break;
     }
     bool ok = !video || encoder_finish(enc);
-    progress_show(&prog, frame, total ? total : frame, true);
+    progress_show(&prog, frame, total ? total : frame, clock, true);
     if (!ok) {
         snprintf(err, sizeof(err), "%s: %s", o->output, encoder_error(enc));
         goto fail;
@@ -362,14 +410,13 @@ static void save_window_shot(int w, int h, int64_t clock_ns, bool quiet)
 
 static int run_window(const struct options *o, struct ingest *in, struct timeline *tl)
 {
-    int64_t first = tl->first, last = tl->last;
-    bool range_known = tl->known;
     char err[512];
     int status = 1;
     struct render *rnd = NULL;
     struct swarm *sw = NULL;
     struct feed *feed = xcalloc(1, sizeof(*feed));
     feed->activity = tl->known ? NULL : &tl->activity;
+    feed->from_ns = tl->known ? tl->start : INT64_MIN;
     struct rates *rates = xcalloc(1, sizeof(*rates));
     struct glctx *ctx = glctx_create(&(struct glctx_opts){.width = o->width,
                                                           .height = o->height,
@@ -382,33 +429,39 @@ static int run_window(const struct options *o, struct ingest *in, struct timelin
         goto fail;
     sw = make_swarm(o);
     double speed = o->speed;
-    if (speed <= 0)
-        speed = range_known && last > first ? (double)(last - first) / 1e9 / o->duration
-                                            : 1.0;
+    if (speed <= 0) {
+        double span = tl->known ? (double)timeline_shown_ns(tl) / 1e9 : 0;
+        speed = span > 0 ? span / o->duration : 1.0;
+    }
     rates->span = 60;
     struct render_hud hud = {.speed = speed};
-    bool have_first = range_known, shot = false;
-    double clock = (double)first, t_prev = now_s();
+    bool have_first = tl->known, shot = false;
+    double show = 0, t_prev = now_s();
+    int64_t clock = tl->start, skipped = 0;
     for (;;) {
         double t = now_s();
         float dt = (float)fmin(t - t_prev, 0.1);
         t_prev = t;
         if (!have_first) {
-            feed_until(feed, in, sw, INT64_MIN, false);
-            if (feed->pos < feed->n) {
-                clock = (double)feed->buf[feed->pos].time_ns;
-                have_first = true;
-            }
+            int started = start_live(feed, in, sw, tl, o, false, err, sizeof(err));
+            if (started < 0)
+                goto fail;
+            have_first = started > 0;
+            clock = tl->start;
         }
         if (!hud.paused && have_first) {
-            clock += hud.speed * 1e9 * dt;
-            feed_until(feed, in, sw, (int64_t)clock, false);
-            swarm_step(sw, (int64_t)clock, dt);
+            show += hud.speed * 1e9 * dt;
+            clock = tl->known ? timeline_clock(tl, (int64_t)show)
+                              : tl->start + (int64_t)show + skipped;
+            feed_until(feed, in, sw, clock, false);
+            if (!tl->known)
+                skipped += skip_live(feed, in, sw, tl, &clock, false);
+            swarm_step(sw, clock, dt);
         }
-        bool ended = feed->ended && feed->pos >= feed->n;
+        bool ended = (feed->ended && feed->pos >= feed->n) || (have_first && clock >= tl->stop);
         if (ended && o->stop_at_end)
             break;
-        hud_update(&hud, feed, in, tl, (int64_t)clock);
+        hud_update(&hud, feed, in, tl, clock);
         rates_update(rates, sw, hud.clock_ns, &hud);
         int w, h;
         glctx_begin_frame(ctx, &w, &h);
@@ -469,19 +522,21 @@ int play_run(const struct options *o)
     for (size_t i = 0; i < o->ninputs; i++)
         if (strcmp(o->inputs[i], "-") == 0)
             tl->known = false;
-    if (tl->known && !ingest_scan(&io, &tl->activity, err, sizeof(err))) {
-        fprintf(stderr, "flowswarm: %s\n", err);
-        free(tl);
-        return 1;
+    tl->skip_ns = (int64_t)llround(o->skip_idle * 1e9);
+    gaps_init(&tl->gaps, tl->skip_ns);
+    struct ingest *in = NULL;
+    if (tl->known) {
+        if (!ingest_scan(&io, &tl->activity, tl->skip_ns ? &tl->gaps : NULL, err,
+                         sizeof(err)))
+            goto fail;
+        tl->first = tl->activity.first_ns;
+        tl->last = tl->activity.last_ns;
+        if (!timeline_set_span(tl, o->start, o->stop, err, sizeof(err)))
+            goto fail;
     }
-    tl->first = tl->activity.first_ns;
-    tl->last = tl->activity.last_ns;
-    struct ingest *in = ingest_create(&io, err, sizeof(err));
-    if (!in) {
-        fprintf(stderr, "flowswarm: %s\n", err);
-        free(tl);
-        return 1;
-    }
+    in = ingest_create(&io, err, sizeof(err));
+    if (!in)
+        goto fail;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
@@ -489,8 +544,14 @@ int play_run(const struct options *o)
     ingest_start(in);
     int status = o->output || o->screenshot ? run_export(o, in, tl) : run_window(o, in, tl);
     ingest_destroy(in);
+    gaps_free(&tl->gaps);
     free(tl);
     return status;
+fail:
+    fprintf(stderr, "flowswarm: %s\n", err);
+    gaps_free(&tl->gaps);
+    free(tl);
+    return 1;
 }
 
 int play_print_events(const struct options *o)

@@ -190,8 +190,8 @@ void ingest_destroy(struct ingest *in)
     free(in);
 }
 
-bool ingest_scan(const struct ingest_opts *opts, struct activity *act, char *err,
-                 size_t errlen)
+bool ingest_scan(const struct ingest_opts *opts, struct activity *act, struct gaps *gaps,
+                 char *err, size_t errlen)
 {
     const char *const *paths = opts->paths;
     size_t npaths = opts->npaths;
@@ -205,7 +205,7 @@ bool ingest_scan(const struct ingest_opts *opts, struct activity *act, char *err
         struct source *s = source_open(paths[i], opts->filter, err, errlen);
         if (!s)
             return false;
-        any |= source_scan(s, act);
+        any |= source_scan(s, act, gaps);
         source_destroy(s);
     }
     if (!any)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ingest/activity.h"
+#include "ingest/gaps.h"
 #include "ingest/event.h"
 #include "ingest/reorder.h"
 
@@ -54,9 +55,10 @@ void ingest_stats(struct ingest *in, struct ingest_stats *out);
 void ingest_destroy(struct ingest *in);
 
 /* Reads the inputs once, separately, into act: the time range and the
- * octets over it. Fails (false, err set) for stdin, which cannot be read
- * twice, and when there are no events. */
-bool ingest_scan(const struct ingest_opts *opts, struct activity *act, char *err,
-                 size_t errlen);
+ * octets over it; and, unless it is NULL, into gaps (made with its
+ * threshold): the idle stretches. Fails (false, err set) for stdin, which
+ * cannot be read twice, and when there are no events. */
+bool ingest_scan(const struct ingest_opts *opts, struct activity *act, struct gaps *gaps,
+                 char *err, size_t errlen);
 
 #endif

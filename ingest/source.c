@@ -142,12 +142,14 @@ bool source_next(struct source *s, struct event *ev)
     return s->ops->next(s->impl, ev, &s->stats);
 }
 
-bool source_scan(struct source *s, struct activity *act)
+bool source_scan(struct source *s, struct activity *act, struct gaps *gaps)
 {
     struct event ev;
     bool any = false;
     while (source_next(s, &ev)) {
         activity_add(act, ev.time_ns, ev.end_ns, (double)ev.octets);
+        if (gaps)
+            gaps_add(gaps, ev.time_ns, ev.end_ns);
         any = true;
     }
     return any;

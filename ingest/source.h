@@ -10,6 +10,7 @@
 
 #include "ingest/decode.h"
 #include "ingest/activity.h"
+#include "ingest/gaps.h"
 #include "ingest/event.h"
 
 struct source;
@@ -42,8 +43,9 @@ struct source *source_open_stream(FILE *fp, const char *name, const char *filter
 bool source_next(struct source *s, struct event *ev);
 
 /* Reads the rest of the source, adding every event to act (whose
- * first_ns and last_ns then give the time range). False if it had none. */
-bool source_scan(struct source *s, struct activity *act);
+ * first_ns and last_ns then give the time range) and to gaps unless it
+ * is NULL. False if it had none. */
+bool source_scan(struct source *s, struct activity *act, struct gaps *gaps);
 
 const struct source_stats *source_stats(const struct source *s);
 

@@ -164,6 +164,59 @@ def test_errors(exe, sample, tmp, data):
           "a capture cut inside its header is refused, naming it")
 
 
+def write_pcap(path, times):
+    """A classic pcap of one small TCP packet (10.0.0.1 -> 10.0.0.2:80) at
+    each of the given times (seconds)."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for t in times:
+            ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0,
+                             bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+            tcp = struct.pack(">HHIIBBHHH", 40000, 80, 0, 0, 0x50, 0x10, 1024, 0, 0)
+            frame = b"\x00" * 12 + b"\x08\x00" + ip + tcp
+            sec, usec = int(t), int(round((t - int(t)) * 1e6))
+            f.write(struct.pack("<IIII", sec, usec, len(frame), len(frame)))
+            f.write(frame)
+
+
+def test_time_options(exe, sample, tmp):
+    print("time: --start, --stop and --skip-idle")
+    out = os.path.join(tmp, "span.mp4")
+    small = ["--size", "160x90", "-q"]
+    r = run([exe, "-r", sample, "--start", "+5", "--stop", "+10", "--speed", "1",
+             "--fps", "10", "-o", out] + small)
+    n = probe_frames(out).get("nb_read_frames")
+    check(r.returncode == 0 and n == "51", f"5 s at x1 and 10 fps is 51 frames (got {n})")
+    r = run([exe, "-r", sample, "--start", "20:20:38", "--stop", "2013-05-02 20:20:43",
+             "--duration", "2", "--fps", "15", "-o", out] + small)
+    n = probe_frames(out).get("nb_read_frames")
+    check(r.returncode == 0 and n == "30", f"a span fitted into 2 s at 15 fps (got {n})")
+    r = run([exe, "-r", sample, "--start", "21:00", "-o", out])
+    check(r.returncode == 1 and "--start is outside the capture" in r.stderr,
+          f"a start after the capture is one clear error ({r.stderr.strip()!r})")
+    r = run([exe, "-r", sample, "--stop", "soon", "-o", out])
+    check(r.returncode == 2 and r.stderr.startswith("flowswarm: --stop soon: expected a time"),
+          f"an unreadable time is a usage error ({r.stderr.strip()!r})")
+
+    gappy = os.path.join(tmp, "gaps.pcap")
+    times = [b + k / 10 for b in (1000, 1100, 1300) for k in range(41)]
+    write_pcap(gappy, times)
+    args = ["--speed", "1", "--fps", "10", "-o", out] + small
+    r = run([exe, "-r", gappy] + args)
+    full = int(probe_frames(out).get("nb_read_frames", 0))
+    check(r.returncode == 0 and full == 3041, f"304 s at x1 is 3041 frames (got {full})")
+    r = run([exe, "-r", gappy, "--skip-idle", "2"] + args)
+    cut = int(probe_frames(out).get("nb_read_frames", 0))
+    check(r.returncode == 0 and cut == 161,
+          f"gaps of 96 s and 196 s cut to 2 s leave 16 s: 161 frames (got {cut})")
+    with open(gappy, "rb") as f:
+        r = subprocess.run([exe, "-r", "-", "--skip-idle", "2"] + args, stdin=f,
+                           capture_output=True, check=False)
+    live = int(probe_frames(out).get("nb_read_frames", 0))
+    check(r.returncode == 0 and abs(live - cut) <= 3,
+          f"skipping on stdin, found as events arrive, cuts the same ({live} frames)")
+
+
 def test_interrupt(exe, sample, tmp):
     print("interrupt: SIGINT finishes the file")
     out = os.path.join(tmp, "long.mp4")
@@ -285,6 +338,7 @@ def main():
         test_errors(exe, sample, tmp, data)
         test_interrupt(exe, sample, tmp)
         test_screenshot(exe, sample, tmp)
+        test_time_options(exe, sample, tmp)
         test_window(exe, sample, tmp)
         test_demo(exe, tmp)
     return finish()

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     const char *paths[1] = {argv[1]};
     struct ingest_opts io = {.paths = paths, .npaths = 1};
     static struct activity act;
-    if (!ingest_scan(&io, &act, err, sizeof(err))) {
+    if (!ingest_scan(&io, &act, NULL, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
