@@ -357,7 +357,8 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     bool ok = !video || encoder_finish(enc);
     progress_show(&prog, frame, total ? total : frame, clock, true);
     if (!ok) {
-        snprintf(err, sizeof(err), "%s: %s", o->output, encoder_error(enc));
+        snprintf(err, sizeof(err), "%s: %s", strcmp(o->output, "-") ? o->output : "<stdout>",
+                 encoder_error(enc));
         goto fail;
     }
     report_input(in, o->quiet);

@@ -217,6 +217,22 @@ def test_time_options(exe, sample, tmp):
           f"skipping on stdin, found as events arrive, cuts the same ({live} frames)")
 
 
+def test_full_disk(exe, sample):
+    print("full disk: writing stops at the first failed write, with the reason")
+    if not os.path.exists("/dev/full"):
+        print("  SKIP: no /dev/full")
+        return
+    t0 = time.monotonic()
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([exe, "-r", sample, "-o", "-", "--size", "320x180",
+                            "--duration", "60"], stdout=full, stderr=subprocess.PIPE,
+                           text=True, check=False, timeout=300)
+    last = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
+    check(r.returncode == 1 and "<stdout>" in last and "No space left on device" in last,
+          f"one line names the output and the reason ({last!r})")
+    check(time.monotonic() - t0 < 20, "and the run stops there, not after 1800 frames")
+
+
 def test_interrupt(exe, sample, tmp):
     print("interrupt: SIGINT finishes the file")
     out = os.path.join(tmp, "long.mp4")
@@ -339,6 +355,7 @@ def main():
         test_interrupt(exe, sample, tmp)
         test_screenshot(exe, sample, tmp)
         test_time_options(exe, sample, tmp)
+        test_full_disk(exe, sample)
         test_window(exe, sample, tmp)
         test_demo(exe, tmp)
     return finish()
