@@ -9,10 +9,8 @@
 
 #include <stddef.h>
 
-enum {
-    BLOOM_DOWN = 8,  /* the bloom frame is this many times smaller */
-    BLOOM_SPREAD = 2 /* a splat is this many times wider than its sprite */
-};
+enum { BLOOM_DOWN = 8 }; /* the bloom frame is this many times smaller */
+#define BLOOM_SPREAD 1.5f /* a splat is this many times wider than its sprite */
 
 struct bloom;
 

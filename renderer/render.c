@@ -338,7 +338,9 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
 }
 
 /* The sprites again, into the bloom's small frame: the same instances,
- * under a camera scaled down to it. */
+ * under a camera scaled down to it. Hubs bloom, and hosts as they flash
+ * with traffic; only the tiles those reach get the bloom added. */
+#define BLOOM_FLASH 0.08f /* flash below which a host's bloom is not added */
 static void draw_bloom(struct render *r, size_t ns, int w, int h)
 {
     bloom_begin(r->bloom, w, h);
@@ -346,6 +348,8 @@ static void draw_bloom(struct render *r, size_t ns, int w, int h)
     glUniform2f(r->sp_center, r->cam_x, r->cam_y);
     for (size_t i = 0; i < ns; i++) {
         const struct sprite *sp = &r->sprites[i];
+        if (sp->flash >= 0 && sp->flash < BLOOM_FLASH)
+            continue; /* a quiet host: its splat is next to nothing */
         float sx = (sp->x - r->cam_x) * r->cam_scale + (float)w / 2;
         float sy = (float)h / 2 - (sp->y - r->cam_y) * r->cam_scale;
         float halo = sp->flash < 0 ? 3.0f : 2.0f; /* as in sprite.vert */

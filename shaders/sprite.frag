@@ -17,7 +17,7 @@ void main()
     if (u_spread > 1.0) {
         float reach = (v_flash < 0.0 ? 3.0 : 2.0) * u_spread;
         float q = max(0.0, 1.0 - r * r / (reach * reach));
-        float k = v_flash < 0.0 ? 0.35 : 0.08 + 0.5 * v_flash;
+        float k = v_flash < 0.0 ? 0.35 : 0.6 * max(v_flash - 0.08, 0.0);
         a = q * q * q * k * v_color.a;
     } else if (v_flash < 0.0) {
         float ring = 1.0 - smoothstep(0.0, 0.14, abs(r - 0.92));
