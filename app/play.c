@@ -238,6 +238,17 @@ static int64_t skip_live(struct feed *f, struct ingest *in, struct swarm *s,
     return jump;
 }
 
+/* Gives the frames the encoder has read back to the readback ring, and
+ * waits for one while the ring's next buffer is still with the encoder. */
+static void give_back(struct readback *rb, struct encoder *enc)
+{
+    unsigned tag;
+    while (encoder_done(enc, &tag, false))
+        readback_release(rb, tag);
+    while (readback_blocked(rb) && encoder_done(enc, &tag, true))
+        readback_release(rb, tag);
+}
+
 static int run_export(const struct options *o, struct ingest *in, struct timeline *tl)
 {
     char err[512];
@@ -270,7 +281,7 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     rnd = make_render(o, err, sizeof(err));
     if (!rnd)
         goto fail;
-    rb = readback_create(o->width, o->height, 3);
+    rb = readback_create(o->width, o->height, 2, ENCODER_QUEUE + 1);
     sw = make_swarm(o);
 
     double speed = o->speed;
@@ -331,9 +342,13 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
             continue;
         }
         render_frame(rnd, sw, &hud, w, h, dt);
-        const uint8_t *px = readback_push(rb);
-        if (px && !encoder_write(enc, px))
+        give_back(rb, enc);
+        unsigned tag;
+        const uint8_t *px = readback_push(rb, &tag);
+        if (px && !encoder_write(enc, px, tag)) {
+            readback_release(rb, tag);
             break;
+        }
         progress_show(&prog, frame + 1, total, clock, false);
     }
     size_t frame_bytes = (size_t)o->width * (size_t)o->height * 4;
@@ -346,13 +361,16 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
         readback_now(w, h, still);
     }
     bool have_still = !video;
-    for (const uint8_t *px; video && (px = readback_drain(rb));) {
+    unsigned tag;
+    for (const uint8_t *px; video && (px = readback_drain(rb, &tag));) {
         if (still) { /* the frames drain in order: the last one stays */
             memcpy(still, px, frame_bytes);
             have_still = true;
         }
-        if (!encoder_write(enc, px))
+        if (!encoder_write(enc, px, tag)) {
+            readback_release(rb, tag);
             break;
+        }
     }
     bool ok = !video || encoder_finish(enc);
     progress_show(&prog, frame, total ? total : frame, clock, true);

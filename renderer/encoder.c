@@ -3,8 +3,9 @@
  * where the muxer wants it, a NULL frame to flush, and the trailer always
  * written. Errors are sticky: the first is kept and reported once.
  * Colour conversion and encoding run on a thread of their own, fed
- * through a few frame slots; a full queue makes the caller wait, so no
- * frame is ever dropped. */
+ * frames in place (no copy) through a short queue; a full queue makes
+ * the caller wait, so no frame is ever dropped. Each frame's tag comes
+ * back once the thread is done reading it. */
 #include "renderer/encoder.h"
 
 #include <libavcodec/avcodec.h>
@@ -16,7 +17,7 @@
 
 #include "ingest/xalloc.h"
 
-enum { SLOTS = 3 };
+enum { SLOTS = ENCODER_QUEUE, DONE = 16 };
 
 struct encoder {
     AVFormatContext *oc;
@@ -35,9 +36,12 @@ struct encoder {
     bool thread_started;
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    uint8_t *slot[SLOTS]; /* RGBA frames, w*h*4 bytes each */
-    unsigned nslots, head, count; /* guarded by lock */
-    bool closing, thread_failed;   /* guarded by lock */
+    const uint8_t *slot[SLOTS]; /* RGBA frames queued, the caller's memory */
+    unsigned tag[SLOTS];
+    unsigned head, count;         /* guarded by lock */
+    unsigned done[DONE];          /* tags of frames read, oldest first */
+    unsigned done_head, ndone;    /* guarded by lock */
+    bool closing, thread_failed;  /* guarded by lock */
 };
 
 static bool fail(struct encoder *e, const char *what, int averr)
@@ -174,11 +178,6 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
     /* BT.709 limited range, as the stream is tagged. */
     const int *coefs = sws_getCoefficients(SWS_CS_ITU709);
     sws_setColorspaceDetails(e->sws, coefs, 1, coefs, 0, 0, 1 << 16, 1 << 16);
-    /* up to SLOTS frames queued, fewer when frames are huge (8K: 1) */
-    size_t bytes = (size_t)o->width * o->height * 4;
-    e->nslots = bytes > (64u << 20) ? 1 : bytes > (16u << 20) ? 2 : SLOTS;
-    for (unsigned i = 0; i < e->nslots; i++)
-        e->slot[i] = xmalloc(bytes);
     if (pthread_create(&e->thread, NULL, encode_main, e) != 0) {
         snprintf(err, errlen, "%s: cannot start the encoding thread", shown);
         goto fail;
@@ -241,11 +240,13 @@ static void *encode_main(void *arg)
         if (e->count == 0)
             break;
         const uint8_t *frame = e->slot[e->head];
+        unsigned tag = e->tag[e->head];
         pthread_mutex_unlock(&e->lock);
         bool ok = encode_rgba(e, frame);
         pthread_mutex_lock(&e->lock);
-        e->head = (e->head + 1) % e->nslots;
+        e->head = (e->head + 1) % SLOTS;
         e->count--;
+        e->done[(e->done_head + e->ndone++) % DONE] = tag;
         e->thread_failed |= !ok;
         pthread_cond_broadcast(&e->changed);
     }
@@ -253,25 +254,37 @@ static void *encode_main(void *arg)
     return NULL;
 }
 
-bool encoder_write(struct encoder *e, const uint8_t *rgba)
+bool encoder_write(struct encoder *e, const uint8_t *rgba, unsigned tag)
 {
     if (e->finished)
         return false;
     pthread_mutex_lock(&e->lock);
-    while (e->count == e->nslots && !e->thread_failed) /* back-pressure */
+    while (e->count == SLOTS && !e->thread_failed) /* back-pressure */
         pthread_cond_wait(&e->changed, &e->lock);
-    bool failed = e->thread_failed;
-    unsigned idx = (e->head + e->count) % e->nslots;
+    bool ok = !e->thread_failed;
+    if (ok) {
+        unsigned i = (e->head + e->count++) % SLOTS;
+        e->slot[i] = rgba;
+        e->tag[i] = tag;
+        pthread_cond_broadcast(&e->changed);
+    }
     pthread_mutex_unlock(&e->lock);
-    if (failed)
-        return false;
-    /* the slot is ours: the thread takes only the count before it */
-    memcpy(e->slot[idx], rgba, (size_t)e->w * e->h * 4);
+    return ok;
+}
+
+bool encoder_done(struct encoder *e, unsigned *tag, bool wait)
+{
     pthread_mutex_lock(&e->lock);
-    e->count++;
-    pthread_cond_broadcast(&e->changed);
+    while (wait && e->ndone == 0 && e->count > 0)
+        pthread_cond_wait(&e->changed, &e->lock);
+    bool got = e->ndone > 0;
+    if (got) {
+        *tag = e->done[e->done_head];
+        e->done_head = (e->done_head + 1) % DONE;
+        e->ndone--;
+    }
     pthread_mutex_unlock(&e->lock);
-    return true;
+    return got;
 }
 
 /* Lets the thread encode what is queued, and joins it. */
@@ -323,8 +336,6 @@ void encoder_destroy(struct encoder *e)
     if (e->oc && !(e->oc->oformat->flags & AVFMT_NOFILE))
         avio_closep(&e->oc->pb);
     stop_thread(e);
-    for (unsigned i = 0; i < e->nslots; i++)
-        free(e->slot[i]);
     pthread_mutex_destroy(&e->lock);
     pthread_cond_destroy(&e->changed);
     avformat_free_context(e->oc);

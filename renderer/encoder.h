@@ -21,9 +21,19 @@ struct encoder;
  * before any frame is drawn. Returns NULL with one line in err. */
 struct encoder *encoder_create(const struct encoder_opts *opts, char *err, size_t errlen);
 
-/* Encodes one frame of RGBA rows, bottom-up as OpenGL reads them. Returns
- * false once the encoder has failed (sticky; the reason in encoder_error). */
-bool encoder_write(struct encoder *e, const uint8_t *rgba_bottom_up);
+enum { ENCODER_QUEUE = 3 }; /* frames queued at most; then encoder_write waits */
+
+/* Queues one frame of RGBA rows, bottom-up as OpenGL reads them, to be
+ * converted and encoded on the encoder's thread. The pixels are read in
+ * place: they must stay untouched until encoder_done() gives tag back.
+ * Waits while ENCODER_QUEUE frames are queued. Returns false once the
+ * encoder has failed (sticky; the reason in encoder_error) and then does
+ * not take the frame. */
+bool encoder_write(struct encoder *e, const uint8_t *rgba_bottom_up, unsigned tag);
+
+/* The tag of the oldest frame the encoder has finished reading, if any;
+ * with wait, waits for one while frames are queued. False when none. */
+bool encoder_done(struct encoder *e, unsigned *tag, bool wait);
 
 /* Flushes and writes the trailer. Safe to call more than once. */
 bool encoder_finish(struct encoder *e);

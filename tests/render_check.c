@@ -61,7 +61,7 @@ int main(int argc, char **argv)
         ingest_destroy(in);
         return 1;
     }
-    struct readback *rb = readback_create(W, H, 3);
+    struct readback *rb = readback_create(W, H, 2, 1);
     struct swarm *sw = swarm_create(NULL);
     ingest_start(in);
 
@@ -88,7 +88,8 @@ int main(int argc, char **argv)
         int w, h;
         glctx_begin_frame(ctx, &w, &h);
         render_frame(rnd, sw, &hud, w, h, 1.0f / 30);
-        const uint8_t *px = f < frames ? readback_push(rb) : readback_drain(rb);
+        unsigned tag;
+        const uint8_t *px = f < frames ? readback_push(rb, &tag) : readback_drain(rb, &tag);
         if (!px)
             continue;
         got++;
@@ -97,6 +98,7 @@ int main(int argc, char **argv)
         CHECK(l > 0.001); /* the HUD at least */
         changed += memcmp(px, prev, (size_t)W * H * 4) != 0;
         memcpy(prev, px, (size_t)W * H * 4);
+        readback_release(rb, tag);
     }
     printf("render_check: %d frames read back, %d changed, most lit %.3f (%s)\n", got,
            changed, max_lit, glctx_renderer_name());
