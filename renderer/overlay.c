@@ -237,7 +237,8 @@ static void hub_labels(struct overlay *o, const struct swarm *s, const struct ov
         d[2] = sx + r;
         d[3] = sy + r;
     }
-    qsort(o->order, no, sizeof(*o->order), by_heat);
+    if (no > 1)
+        qsort(o->order, no, sizeof(*o->order), by_heat);
     for (size_t k = 0; k < no; k++) {
         const struct swarm_hub *hub = &hubs[o->order[k].index];
         float sx, sy;

@@ -186,11 +186,13 @@ def test_time_options(exe, sample, tmp):
     r = run([exe, "-r", sample, "--start", "+5", "--stop", "+10", "--speed", "1",
              "--fps", "10", "-o", out] + small)
     n = probe_frames(out).get("nb_read_frames")
-    check(r.returncode == 0 and n == "51", f"5 s at x1 and 10 fps is 51 frames (got {n})")
+    check(r.returncode == 0 and n == "51",
+          f"5 s at x1 and 10 fps is 51 frames (got {n}; {r.stderr.strip()[-300:]})")
     r = run([exe, "-r", sample, "--start", "20:20:38", "--stop", "2013-05-02 20:20:43",
              "--duration", "2", "--fps", "15", "-o", out] + small)
     n = probe_frames(out).get("nb_read_frames")
-    check(r.returncode == 0 and n == "30", f"a span fitted into 2 s at 15 fps (got {n})")
+    check(r.returncode == 0 and n == "30",
+          f"a span fitted into 2 s at 15 fps (got {n}; {r.stderr.strip()[-300:]})")
     r = run([exe, "-r", sample, "--start", "21:00", "-o", out])
     check(r.returncode == 1 and "--start is outside the capture" in r.stderr,
           f"a start after the capture is one clear error ({r.stderr.strip()!r})")
