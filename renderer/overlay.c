@@ -431,7 +431,10 @@ static float histogram(struct overlay *o, const struct render_hud *hud, int w, i
         to = hud->clock_ns;
     if (to <= from)
         to = from + 1000000000;
-    float x0 = m, x1 = (float)w - m, hh = 36 * unit, y1 = (float)h - m, y0 = y1 - hh;
+    /* the bars, with the span's ends written under them */
+    int px = text_px(11, h, 9);
+    float below = fmaxf(m, 1.35f * (float)px + 3 * unit);
+    float x0 = m, x1 = (float)w - m, hh = 36 * unit, y1 = (float)h - below, y0 = y1 - hh;
     float bar = fmaxf(2.0f, roundf(3 * unit));
     size_t nb = (size_t)((x1 - x0) / bar);
     if (nb > o->cap_bins) {
@@ -459,21 +462,19 @@ static float histogram(struct overlay *o, const struct render_hud *hud, int w, i
     const float white[4] = {1, 1, 1, 0.9f};
     float mw = fmaxf(1.0f, roundf(1.5f * unit));
     quad(o, mark - mw / 2, y0 - 3 * unit, mark + mw / 2, y1, white);
-    add_box(o, ITEM_HISTOGRAM, x0, y0, x1, y1, -1, NULL);
+    float ty = y1 + unit + 0.93f * (float)px;
+    add_box(o, ITEM_HISTOGRAM, x0, y0, x1, ty + 0.25f * (float)px, -1, NULL);
     char t[32];
     fmt_time(hud->clock_ns, false, t, sizeof(t));
     add_box(o, ITEM_TIME_MARK, mark - mw / 2, y0 - 3 * unit, mark + mw / 2, y1, -1, t);
 
-    /* the span's ends, inside the frame's top corners */
-    int px = text_px(11, h, 9);
-    const float dim[4] = {0.75f, 0.77f, 0.85f, 0.9f};
+    const float dim[4] = {0.70f, 0.72f, 0.80f, 0.9f};
     char a0[32], a1[32];
     bool same_day = from / 86400000000000 == to / 86400000000000;
     fmt_time(from, true, a0, sizeof(a0));
     fmt_time(to, !same_day, a1, sizeof(a1));
-    float ty = y0 + 2 * unit + 0.93f * (float)px;
-    text_draw(o->text, px, x0 + 3 * unit, ty, a0, dim);
-    text_draw(o->text, px, x1 - 3 * unit - text_width(o->text, px, a1), ty, a1, dim);
+    text_draw(o->text, px, x0, ty, a0, dim);
+    text_draw(o->text, px, x1 - text_width(o->text, px, a1), ty, a1, dim);
     return y0 - 3 * unit;
 }
 

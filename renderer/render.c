@@ -377,13 +377,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     size_t nl = 0, ns = 0;
     grow_lines(r, nhosts * SWARM_SPRINGS * 2);
     grow_sprites(r, nhosts * (1 + SWARM_SPRINGS) + nhubs); /* hosts, pulses, hubs */
-    if (st.hosts > CROWD) {
-        /* edges and hosts dim as the crowd grows, so thousands of them add
-         * up to a coloured web rather than a white sheet */
-        gather_crowd(r, s, w, h, sqrtf((float)CROWD / (float)st.hosts), &ns, &nl);
-    } else {
-        gather_hosts(r, s, &ns, &nl);
-    }
+    /* hubs first: in a crowd only they bloom */
     for (size_t i = 0; i < nhubs; i++) {
         const struct swarm_hub *hb = &hubs[i];
         if (!hb->live || hb->alpha <= 0)
@@ -391,6 +385,15 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         const float *c = palette_class[hb->cls];
         r->sprites[ns++] = (struct sprite){hb->x, hb->y, hb->size, -1.0f, /* hub style */
                                            c[0], c[1], c[2], fminf(hb->alpha, 1.0f)};
+    }
+    size_t nhub_sprites = ns;
+    bool crowd = st.hosts > CROWD;
+    if (crowd) {
+        /* edges and hosts dim as the crowd grows, so thousands of them add
+         * up to a coloured web rather than a white sheet */
+        gather_crowd(r, s, w, h, sqrtf((float)CROWD / (float)st.hosts), &ns, &nl);
+    } else {
+        gather_hosts(r, s, &ns, &nl);
     }
 
     if (ns) {
@@ -401,13 +404,17 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     /* the bloom first, into its own frame; then the frame is cleared and
      * the bloom added as its background: one pass over the frame, which
      * a tiled rasteriser need not load back (additive: order is free) */
-    bool bloom = r->bloom && ns;
+    /* a crowd's hosts flash all the time: their bloom would cover the
+     * whole swarm (and cost a pass over it) for a faint haze */
+    size_t nbloom = crowd ? nhub_sprites : ns;
+    bool bloom = r->bloom && nbloom;
     if (bloom)
-        draw_bloom(r, ns, w, h);
+        draw_bloom(r, nbloom, w, h);
     glClearColor(0.015f, 0.02f, 0.045f, 1);
     glClear(GL_COLOR_BUFFER_BIT);
-    if (bloom) /* a crowd's glow would add up to a white sheet: it thins out */
-        bloom_add(r->bloom, st.hosts > 300 ? 1.1f * sqrtf(300.0f / (float)st.hosts) : 1.1f);
+    if (bloom) /* many hosts' glow would add up to a white sheet: it thins out */
+        bloom_add(r->bloom, st.hosts > 300 && !crowd ? 1.1f * sqrtf(300.0f / (float)st.hosts)
+                                                     : 1.1f);
 
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE); /* additive glow: premultiplied in the shaders */
