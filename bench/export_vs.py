@@ -11,7 +11,8 @@
 
 usage: bench/export_vs.py FLOWSWARM CAPTURE [SECONDS] [WxH ...]
 (default 20 s of video at 1280x720 and 1920x1080, 30 fps). Prints one
-line per size; nothing fails on time. Needs ffmpeg, and gource and
+line per size, with flowswarm --no-bloom last; ratios are flowswarm's
+frames/s over the reference's. Nothing fails on time. Needs ffmpeg, and gource and
 xvfb-run for the last column (it is left out without them)."""
 import os
 import shutil
@@ -29,9 +30,9 @@ def timed(args, **kw):
     return time.monotonic() - t0, r
 
 
-def flowswarm_fps(exe, capture, seconds, size, out):
+def flowswarm_fps(exe, capture, seconds, size, out, extra=()):
     t, r = timed([exe, "-r", capture, "-o", out, "--duration", str(seconds), "--size", size,
-                  "--fps", str(FPS), "-q"])
+                  "--fps", str(FPS), "-q", *extra])
     if r.returncode != 0:
         sys.exit(f"flowswarm failed on {capture}")
     return seconds * FPS / t
@@ -106,16 +107,18 @@ def main():
         print(f"{os.path.basename(capture)}: {seconds} s of video at {FPS} fps "
               f"({seconds * FPS} frames), capture span {span} s")
         print(f"{'size':>10} {'flowswarm':>10} {'x264 alone':>11} {'ratio':>6} "
-              f"{'gource':>8} {'ratio':>7}")
+              f"{'gource':>8} {'ratio':>7}   {'no-bloom':>8} {'ratio':>6}")
         for size in sizes:
             video = os.path.join(tmp, "flowswarm.mp4")
             fs = flowswarm_fps(exe, capture, seconds, size, video)
+            nb = flowswarm_fps(exe, capture, seconds, size,
+                               os.path.join(tmp, "no-bloom.mp4"), ["--no-bloom"])
             x = x264_fps(video, seconds, size, tmp)
             g = gource_fps(log, span, seconds, size, tmp)
             xs = f"{x:11.1f} {fs / x:6.2f}" if x else f"{'-':>11} {'-':>6}"
-            gs = (f"{g[0]:8.1f} {fs / g[0]:7.1f}  ({g[1]} Gource frames)" if g and g[0] > 0
-                  else f"{'-':>8} {'-':>7}")
-            print(f"{size:>10} {fs:10.1f} {xs} {gs}", flush=True)
+            gs = f"{g[0]:8.1f} {fs / g[0]:7.1f}" if g and g[0] > 0 else f"{'-':>8} {'-':>7}"
+            ns = f"{nb:8.1f} {nb / x:6.2f}" if x else f"{nb:8.1f} {'-':>6}"
+            print(f"{size:>10} {fs:10.1f} {xs} {gs}   {ns}", flush=True)
     return 0
 
 
