@@ -337,10 +337,9 @@ static void append(char *line, size_t len, const char *part)
     snprintf(line + used, len - used, "%s%s", used ? "  \xc2\xb7  " : "", part);
 }
 
-static float hud_text(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
-                      int w, int h)
+static void hud_text(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
+                     int h)
 {
-    (void)w;
     float unit = (float)h / 720.0f, m = 20 * unit;
     int big = text_px(24, h, 14), small = text_px(15, h, 10);
     const float white[4] = {0.95f, 0.95f, 0.97f, 1};
@@ -390,7 +389,6 @@ static float hud_text(struct overlay *o, const struct swarm *s, const struct ren
         y += (float)small * 1.5f;
         put_text(o, ITEM_WARNING, -1, small, m, y, line, amber);
     }
-    return y;
 }
 
 static void quad(struct overlay *o, float x0, float y0, float x1, float y1, const float c[4])
@@ -514,7 +512,7 @@ void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_
     o->nverts = 0;
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA); /* premultiplied over */
-    hud_text(o, s, hud, w, h);
+    hud_text(o, s, hud, h);
     float bottom = histogram(o, hud, w, h);
     legend(o, s, h, bottom);
     hub_labels(o, s, v, text_px(13, h, 10));
