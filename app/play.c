@@ -302,9 +302,12 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
 
     const char *dest = !video ? o->screenshot : strcmp(o->output, "-") ? o->output
                                                                        : "stdout";
-    if (!o->quiet)
+    if (!o->quiet) {
+        char gl[160];
+        glctx_describe(ctx, gl, sizeof gl);
         fprintf(stderr, "flowswarm: rendering to %s at %dx%d, %d fps, speed x%.4g (%s)\n",
-                dest, o->width, o->height, o->fps, speed, glctx_renderer_name());
+                dest, o->width, o->height, o->fps, speed, gl);
+    }
     double t0 = now_s();
     struct progress prog = {.tty = isatty(2), .quiet = o->quiet, .start = t0, .last = t0};
     struct render_hud hud = {.speed = speed};

@@ -16,6 +16,7 @@
 
 struct glctx {
     bool headless;
+    const char *platform; /* "EGL device", "EGL surfaceless" or "window" */
     int w, h;
     /* headless */
     EGLDisplay dpy;
@@ -26,8 +27,19 @@ struct glctx {
     struct glctx_input pending; /* guarded by being on the main thread */
 };
 
-static EGLDisplay open_egl_display(char *err, size_t errlen)
+/* FLOWSWARM_EGL picks the platform: "device" takes the first EGL device
+ * that starts (Mesa's software device too), "surfaceless" skips devices;
+ * unset, a vendor's device is preferred and Mesa goes surfaceless. */
+static EGLDisplay open_egl_display(const char **platform, char *err, size_t errlen)
 {
+    const char *want = getenv("FLOWSWARM_EGL");
+    if (want && *want && strcmp(want, "device") != 0 && strcmp(want, "surfaceless") != 0) {
+        snprintf(err, errlen, "FLOWSWARM_EGL is '%s'; it takes device or surfaceless",
+                 want);
+        return EGL_NO_DISPLAY;
+    }
+    bool any_device = want && strcmp(want, "device") == 0;
+    bool devices = !(want && strcmp(want, "surfaceless") == 0);
     PFNEGLGETPLATFORMDISPLAYEXTPROC get_platform_display =
         (PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
     const char *exts = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
@@ -35,8 +47,7 @@ static EGLDisplay open_egl_display(char *err, size_t errlen)
         /* A GPU's EGL device first: it renders without any window system. */
         PFNEGLQUERYDEVICESEXTPROC query_devices =
             (PFNEGLQUERYDEVICESEXTPROC)eglGetProcAddress("eglQueryDevicesEXT");
-        if (strstr(exts, "EGL_EXT_platform_device") && query_devices &&
-            !getenv("FLOWSWARM_EGL_SURFACELESS")) {
+        if (devices && strstr(exts, "EGL_EXT_platform_device") && query_devices) {
             EGLDeviceEXT devs[8];
             EGLint n = 0;
             if (query_devices(8, devs, &n) && n > 0) {
@@ -47,18 +58,26 @@ static EGLDisplay open_egl_display(char *err, size_t errlen)
                         const char *vendor = eglQueryString(d, EGL_VENDOR);
                         /* Mesa lists its software device too; prefer a
                          * vendor's driver and otherwise go surfaceless. */
-                        if (vendor && !strstr(vendor, "Mesa"))
+                        if (any_device || (vendor && !strstr(vendor, "Mesa"))) {
+                            *platform = "EGL device";
                             return d;
+                        }
                         eglTerminate(d);
                     }
                 }
             }
         }
+        if (any_device) {
+            snprintf(err, errlen, "FLOWSWARM_EGL=device, but EGL lists no device that starts");
+            return EGL_NO_DISPLAY;
+        }
         if (strstr(exts, "EGL_MESA_platform_surfaceless")) {
             EGLDisplay d = get_platform_display(EGL_PLATFORM_SURFACELESS_MESA,
                                                 EGL_DEFAULT_DISPLAY, NULL);
-            if (d != EGL_NO_DISPLAY && eglInitialize(d, NULL, NULL))
+            if (d != EGL_NO_DISPLAY && eglInitialize(d, NULL, NULL)) {
+                *platform = "EGL surfaceless";
                 return d;
+            }
         }
     }
     snprintf(err, errlen,
@@ -69,7 +88,7 @@ static EGLDisplay open_egl_display(char *err, size_t errlen)
 
 static bool create_headless(struct glctx *c, char *err, size_t errlen)
 {
-    c->dpy = open_egl_display(err, errlen);
+    c->dpy = open_egl_display(&c->platform, err, errlen);
     if (c->dpy == EGL_NO_DISPLAY)
         return false;
     if (!eglBindAPI(EGL_OPENGL_API)) {
@@ -248,8 +267,9 @@ bool glctx_display_available(void)
     return (x && *x) || (wl && *wl);
 }
 
-const char *glctx_renderer_name(void)
+void glctx_describe(const struct glctx *c, char *buf, size_t len)
 {
     const char *r = (const char *)glGetString(GL_RENDERER);
-    return r ? r : "unknown";
+    snprintf(buf, len, "%s, %s", r ? r : "unknown renderer",
+             c->platform ? c->platform : "window");
 }

@@ -36,7 +36,8 @@ void glctx_end_frame(struct glctx *c, struct glctx_input *in);
 /* Whether a window could be opened here (a display is reachable). */
 bool glctx_display_available(void);
 
-/* The GL renderer string, for messages. */
-const char *glctx_renderer_name(void);
+/* The GL renderer and how it was reached ("..., EGL device"), for
+ * messages. */
+void glctx_describe(const struct glctx *c, char *buf, size_t len);
 
 #endif

@@ -76,6 +76,31 @@ def test_render(exe, sample, tmp):
     check(len(h1) == 60 and h1 == h2, "the same input and options give identical frames")
 
 
+def test_egl_platforms(exe, sample, tmp):
+    """The EGL device platform and the surfaceless one render the same
+    frames. Mesa lists its software rasteriser as an EGL device too, so
+    both paths run on a machine without a GPU."""
+    print("render: EGL device and surfaceless platforms")
+    hashes = {}
+    for platform in ("device", "surfaceless"):
+        out = os.path.join(tmp, f"egl-{platform}.mkv")
+        r = run([exe, "-r", sample, "-o", out, "--duration", "2", "--fps", "15",
+                 "--size", "480x270"], env=dict(os.environ, FLOWSWARM_EGL=platform))
+        if platform == "device" and "no device" in r.stderr:
+            print(f"  SKIP: this EGL lists no device ({r.stderr.strip()})")
+            return
+        check(r.returncode == 0, f"FLOWSWARM_EGL={platform} renders ({r.stderr.strip()})")
+        check(f"EGL {platform}" in r.stderr,
+              f"the start line names the EGL {platform} platform ({r.stderr.splitlines()[:1]})")
+        hashes[platform] = frame_hashes(out)
+    check(len(hashes["device"]) == 30 and hashes["device"] == hashes["surfaceless"],
+          "EGL device and surfaceless give identical frames")
+    r = run([exe, "-r", sample, "-o", os.path.join(tmp, "x.mkv"), "--duration", "1"],
+            env=dict(os.environ, FLOWSWARM_EGL="wayland"))
+    check(r.returncode != 0 and "FLOWSWARM_EGL" in r.stderr,
+          f"an unknown FLOWSWARM_EGL is named ({r.stderr.strip()})")
+
+
 def test_other_containers(exe, sample, tmp):
     print("render: mkv and webm")
     for ext, codec in (("mkv", "h264"), ("webm", "vp9")):
@@ -351,6 +376,7 @@ def main():
             return 77
     with tempfile.TemporaryDirectory() as tmp:
         test_render(exe, sample, tmp)
+        test_egl_platforms(exe, sample, tmp)
         test_other_containers(exe, sample, tmp)
         test_stdin_and_events(exe, sample)
         test_errors(exe, sample, tmp, data)

@@ -100,8 +100,10 @@ int main(int argc, char **argv)
         memcpy(prev, px, (size_t)W * H * 4);
         readback_release(rb, tag);
     }
+    char gl[160];
+    glctx_describe(ctx, gl, sizeof gl);
     printf("render_check: %d frames read back, %d changed, most lit %.3f (%s)\n", got,
-           changed, max_lit, glctx_renderer_name());
+           changed, max_lit, gl);
     CHECK(got == frames);
     CHECK(changed > frames / 2);
     CHECK(max_lit > 0.01);
