@@ -2,7 +2,8 @@
  * timestamps rescaled to the stream's time base, the global-header flag
  * where the muxer wants it, a NULL frame to flush, and the trailer always
  * written. Errors are sticky: the first is kept and reported once.
- * Colour conversion and encoding run on a thread of their own, fed
+ * Colour conversion (renderer/yuv.c) and encoding run on a thread of
+ * their own, fed
  * frames in place (no copy) through a short queue; a full queue makes
  * the caller wait, so no frame is ever dropped. Each frame's tag comes
  * back once the thread is done reading it. */
@@ -11,11 +12,11 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
-#include <libswscale/swscale.h>
 #include <pthread.h>
 #include <string.h>
 
 #include "ingest/xalloc.h"
+#include "renderer/yuv.h"
 
 enum { SLOTS = ENCODER_QUEUE, DONE = 16 };
 
@@ -25,7 +26,6 @@ struct encoder {
     AVCodecContext *enc;
     AVFrame *frame;
     AVPacket *pkt;
-    struct SwsContext *sws;
     int w, h;
     int64_t next_pts;
     bool header_written, finished, failed;
@@ -71,6 +71,16 @@ static const AVCodec *pick_codec(const AVOutputFormat *fmt)
 
 static void *encode_main(void *arg);
 
+/* NV12 where the encoder takes it (libx264 keeps its frames so), else
+ * yuv420p. */
+static enum AVPixelFormat pick_format(const AVCodec *codec)
+{
+    for (const enum AVPixelFormat *f = codec->pix_fmts; f && *f != AV_PIX_FMT_NONE; f++)
+        if (*f == AV_PIX_FMT_NV12)
+            return AV_PIX_FMT_NV12;
+    return AV_PIX_FMT_YUV420P;
+}
+
 struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t errlen)
 {
     struct encoder *e = xcalloc(1, sizeof(*e));
@@ -109,7 +119,8 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
     e->enc->time_base = (AVRational){1, o->fps};
     e->enc->framerate = (AVRational){o->fps, 1};
     e->enc->gop_size = o->fps * 2;
-    e->enc->pix_fmt = AV_PIX_FMT_YUV420P;
+    e->enc->pix_fmt = pick_format(codec);
+    e->enc->chroma_sample_location = AVCHROMA_LOC_CENTER; /* 2x2 means */
     e->enc->colorspace = AVCOL_SPC_BT709;
     e->enc->color_primaries = AVCOL_PRI_BT709;
     e->enc->color_trc = AVCOL_TRC_BT709;
@@ -162,22 +173,13 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
     e->pkt = av_packet_alloc();
     if (!e->frame || !e->pkt)
         abort();
-    e->frame->format = AV_PIX_FMT_YUV420P;
+    e->frame->format = e->enc->pix_fmt;
     e->frame->width = o->width;
     e->frame->height = o->height;
     if (av_frame_get_buffer(e->frame, 0) < 0) {
         snprintf(err, errlen, "%s: out of memory for a frame", shown);
         goto fail;
     }
-    e->sws = sws_getContext(o->width, o->height, AV_PIX_FMT_RGBA, o->width, o->height,
-                            AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL, NULL, NULL);
-    if (!e->sws) {
-        snprintf(err, errlen, "%s: no colour conversion to yuv420p", shown);
-        goto fail;
-    }
-    /* BT.709 limited range, as the stream is tagged. */
-    const int *coefs = sws_getCoefficients(SWS_CS_ITU709);
-    sws_setColorspaceDetails(e->sws, coefs, 1, coefs, 0, 0, 1 << 16, 1 << 16);
     if (pthread_create(&e->thread, NULL, encode_main, e) != 0) {
         snprintf(err, errlen, "%s: cannot start the encoding thread", shown);
         goto fail;
@@ -218,11 +220,8 @@ static bool encode_rgba(struct encoder *e, const uint8_t *rgba)
     int rc = av_frame_make_writable(e->frame);
     if (rc < 0)
         return fail(e, "frame buffer", rc);
-    /* Start at the last row with a negative stride: flips OpenGL's
-     * bottom-up rows while converting. */
-    const uint8_t *src[1] = {rgba + (size_t)(e->h - 1) * e->w * 4};
-    const int stride[1] = {-e->w * 4};
-    sws_scale(e->sws, src, stride, 0, e->h, e->frame->data, e->frame->linesize);
+    yuv_from_rgba(rgba, e->w, e->h, e->frame->data, e->frame->linesize,
+                  e->frame->format == AV_PIX_FMT_NV12);
     e->frame->pts = e->next_pts++;
     rc = avcodec_send_frame(e->enc, e->frame);
     if (rc < 0)
@@ -342,7 +341,6 @@ void encoder_destroy(struct encoder *e)
     avcodec_free_context(&e->enc);
     av_frame_free(&e->frame);
     av_packet_free(&e->pkt);
-    sws_freeContext(e->sws);
     free(e);
 }
 
