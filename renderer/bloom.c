@@ -100,12 +100,20 @@ void bloom_begin(struct bloom *b, int w, int h)
 void bloom_mark(struct bloom *b, float x, float y, float r)
 {
     r += REACH;
-    float x0 = fmaxf(0, (x - r) / TILE), x1 = fminf((float)b->tx - 1, (x + r) / TILE);
     float y0 = fmaxf(0, (y - r) / TILE), y1 = fminf((float)b->ty - 1, (y + r) / TILE);
-    if (!(x0 <= x1 && y0 <= y1)) /* off the frame (or NaN) */
+    if (!(y0 <= y1)) /* off the frame (or NaN) */
         return;
-    for (int ty = (int)y0; ty <= (int)y1; ty++)
-        memset(b->tiles + (size_t)ty * b->tx + (int)x0, 1, (size_t)((int)x1 - (int)x0 + 1));
+    /* the tiles the disc reaches, row by row: its width at the row's
+     * point nearest the centre */
+    for (int ty = (int)y0; ty <= (int)y1; ty++) {
+        float top = (float)(ty * TILE), bottom = top + TILE;
+        float dy = y < top ? top - y : y > bottom ? y - bottom : 0;
+        float half = sqrtf(fmaxf(0, r * r - dy * dy));
+        float x0 = fmaxf(0, (x - half) / TILE), x1 = fminf((float)b->tx - 1, (x + half) / TILE);
+        if (x0 <= x1)
+            memset(b->tiles + (size_t)ty * b->tx + (int)x0, 1,
+                   (size_t)((int)x1 - (int)x0 + 1));
+    }
 }
 
 static float *grow_quads(struct bloom *b, size_t n)

@@ -341,7 +341,23 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
  * under a camera scaled down to it. Hubs bloom, and hosts as they flash
  * with traffic; only the tiles those reach get the bloom added. */
 #define BLOOM_FLASH 0.08f /* flash below which a host's bloom is not added */
-static void draw_bloom(struct render *r, size_t ns, int w, int h)
+
+/* Where a splat (sprite.frag's bloom mode: k (1 - d^2/reach^2)^3 of its
+ * colour, then times the gain) adds less than BLOOM_FAINT to every
+ * channel: as a fraction of its reach, 0 when it never adds that much. A
+ * quarter of an 8-bit step: what lies beyond rounds away, so the tiles
+ * out there are not worth a pass. */
+#define BLOOM_FAINT (0.25f / 255)
+static float splat_extent(const struct sprite *sp, float gain)
+{
+    float k = sp->flash < 0 ? 0.35f : 0.6f * fmaxf(sp->flash - BLOOM_FLASH, 0);
+    float peak = k * sp->a * fmaxf(sp->r, fmaxf(sp->g, sp->b)) * gain;
+    if (peak <= BLOOM_FAINT)
+        return 0;
+    return sqrtf(1 - cbrtf(BLOOM_FAINT / peak));
+}
+
+static void draw_bloom(struct render *r, size_t ns, int w, int h, float gain)
 {
     bloom_begin(r->bloom, w, h);
     glUseProgram(r->sprite_prog);
@@ -350,11 +366,14 @@ static void draw_bloom(struct render *r, size_t ns, int w, int h)
         const struct sprite *sp = &r->sprites[i];
         if (sp->flash >= 0 && sp->flash < BLOOM_FLASH)
             continue; /* a quiet host: its splat is next to nothing */
+        float extent = splat_extent(sp, gain);
+        if (extent <= 0)
+            continue;
         float sx = (sp->x - r->cam_x) * r->cam_scale + (float)w / 2;
         float sy = (float)h / 2 - (sp->y - r->cam_y) * r->cam_scale;
         float halo = sp->flash < 0 ? 3.0f : 2.0f; /* as in sprite.vert */
         bloom_mark(r->bloom, sx, sy,
-                   fmaxf(sp->radius * r->cam_scale, 1.6f) * halo * BLOOM_SPREAD);
+                   fmaxf(sp->radius * r->cam_scale, 1.6f) * halo * BLOOM_SPREAD * extent);
     }
     glUniform1f(r->sp_scale, r->cam_scale / BLOOM_DOWN);
     glUniform2f(r->sp_viewport, (float)w / BLOOM_DOWN, (float)h / BLOOM_DOWN);
@@ -408,13 +427,14 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
      * whole swarm (and cost a pass over it) for a faint haze */
     size_t nbloom = crowd ? nhub_sprites : ns;
     bool bloom = r->bloom && nbloom;
+    /* many hosts' glow would add up to a white sheet: it thins out */
+    float gain = st.hosts > 300 && !crowd ? 1.1f * sqrtf(300.0f / (float)st.hosts) : 1.1f;
     if (bloom)
-        draw_bloom(r, nbloom, w, h);
+        draw_bloom(r, nbloom, w, h, gain);
     glClearColor(0.015f, 0.02f, 0.045f, 1);
     glClear(GL_COLOR_BUFFER_BIT);
-    if (bloom) /* many hosts' glow would add up to a white sheet: it thins out */
-        bloom_add(r->bloom, st.hosts > 300 && !crowd ? 1.1f * sqrtf(300.0f / (float)st.hosts)
-                                                     : 1.1f);
+    if (bloom)
+        bloom_add(r->bloom, gain);
 
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE); /* additive glow: premultiplied in the shaders */
