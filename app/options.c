@@ -61,8 +61,9 @@ void options_usage(FILE *f)
         "Video:\n"
         "  --size WxH         frame size (default 1280x720)\n"
         "  --fps N            frames per second (default 30)\n"
-        "  --crf N            quality, lower is better (H.264 default 20)\n"
-        "  --preset NAME      x264 preset (default veryfast)\n"
+        "  --crf N            quality, lower is better: H.264 0-51 (default 20),\n"
+        "                     VP9 0-63 (default 32)\n"
+        "  --preset NAME      H.264 speed, ultrafast to placebo (default veryfast)\n"
         "  --screenshot FILE  also save the last frame as a PNG image; without -o,\n"
         "                     render only that frame (headless)\n"
         "\n"
@@ -133,6 +134,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
     o->height = 720;
     o->fps = 30;
     o->duration = 60;
+    o->crf = -1;
     o->talkers = 10;
     static const struct option longs[] = {
         {"events", no_argument, NULL, OPT_EVENTS},

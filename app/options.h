@@ -18,7 +18,7 @@ struct options {
     int width, height, fps;
     double speed;        /* capture seconds per second shown; 0: fit */
     double duration;     /* seconds of video to fit the capture into */
-    int crf;
+    int crf;           /* -1: the codec's default */
     const char *preset;
     unsigned max_hosts;
     double half_life;    /* seconds; 0: the swarm's default */

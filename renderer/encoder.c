@@ -71,6 +71,38 @@ static const AVCodec *pick_codec(const AVOutputFormat *fmt)
 
 static void *encode_main(void *arg);
 
+/* --crf and --preset as the codec takes them, checked before libx264
+ * clamps a CRF past 51 or prints its own complaint about a preset. */
+static bool check_codec_options(const struct encoder_opts *o, const AVCodec *codec,
+                                const char *container, char *err, size_t errlen)
+{
+    static const char *const presets[] = {"ultrafast", "superfast", "veryfast", "faster",
+                                          "fast",      "medium",    "slow",     "slower",
+                                          "veryslow",  "placebo"};
+    if (codec->id != AV_CODEC_ID_H264) {
+        if (o->preset) {
+            snprintf(err, errlen,
+                     "--preset is for H.264 (.mp4, .mkv, .mov); %s's %s has no presets",
+                     container, codec->name);
+            return false;
+        }
+        return true;
+    }
+    if (o->crf > 51) {
+        snprintf(err, errlen, "--crf %d: H.264 takes 0 (lossless) to 51", o->crf);
+        return false;
+    }
+    if (!o->preset)
+        return true;
+    for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+        if (strcmp(o->preset, presets[i]) == 0)
+            return true;
+    snprintf(err, errlen,
+             "--preset %s: expected ultrafast, superfast, veryfast, faster, fast, medium, "
+             "slow, slower, veryslow or placebo", o->preset);
+    return false;
+}
+
 /* NV12 where the encoder takes it (libx264 keeps its frames so), else
  * yuv420p. */
 static enum AVPixelFormat pick_format(const AVCodec *codec)
@@ -107,6 +139,8 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
                  e->oc->oformat->name);
         goto fail;
     }
+    if (!check_codec_options(o, codec, e->oc->oformat->name, err, errlen))
+        goto fail;
     e->st = avformat_new_stream(e->oc, NULL);
     e->enc = avcodec_alloc_context3(codec);
     if (!e->st || !e->enc) {
@@ -131,11 +165,11 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
     AVDictionary *opts = NULL;
     char crf[16];
     if (codec->id == AV_CODEC_ID_H264) {
-        snprintf(crf, sizeof(crf), "%d", o->crf > 0 ? o->crf : 20);
+        snprintf(crf, sizeof(crf), "%d", o->crf >= 0 ? o->crf : 20);
         av_dict_set(&opts, "preset", o->preset ? o->preset : "veryfast", 0);
         av_dict_set(&opts, "crf", crf, 0);
     } else if (codec->id == AV_CODEC_ID_VP9) {
-        snprintf(crf, sizeof(crf), "%d", o->crf > 0 ? o->crf : 32);
+        snprintf(crf, sizeof(crf), "%d", o->crf >= 0 ? o->crf : 32);
         av_dict_set(&opts, "crf", crf, 0);
         av_dict_set(&opts, "b", "0", 0);
         av_dict_set(&opts, "row-mt", "1", 0);

@@ -11,8 +11,8 @@ struct encoder_opts {
     const char *path;   /* container from the extension; "-" is Matroska on stdout */
     int width, height;  /* even */
     int fps;
-    int crf;            /* 0 means the codec's good default (x264: 20) */
-    const char *preset; /* NULL means "veryfast" for x264 */
+    int crf;            /* below 0: the codec's good default (x264: 20, VP9: 32) */
+    const char *preset; /* x264's; NULL means "veryfast" */
 };
 
 struct encoder;

@@ -110,6 +110,13 @@ def test_other_containers(exe, sample, tmp):
         info = probe_frames(out)
         check(r.returncode == 0 and info.get("codec_name") == codec
               and info.get("nb_read_frames") == "10", f".{ext} gives {codec} ({info})")
+    out = os.path.join(tmp, "lossless.mp4")
+    r = run([exe, "-r", sample, "-o", out, "--duration", "1", "--fps", "10", "--size",
+             "320x240", "--crf", "0", "--preset", "ultrafast", "-q"])
+    profile = run(["ffprobe", "-v", "error", "-show_entries", "stream=profile", "-of",
+                   "csv=p=0", out]).stdout.strip()
+    check(r.returncode == 0 and "4:4:4 Predictive" in profile,
+          f"--crf 0 is lossless H.264, not the default quality ({profile!r})")
 
 
 def test_stdin_and_events(exe, sample):
@@ -145,6 +152,12 @@ def test_errors(exe, sample, tmp, data):
          "dir.mp4"),
         ([exe, "-r", sample, "-o", os.path.join(tmp, "video.xyz")], 1, "video.xyz"),
         ([exe, "-r", sample, "--events", "port", "nonsense"], 1, "filter"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "x.mp4"), "--preset", "quick"], 1,
+         "--preset quick"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "x.mp4"), "--crf", "52"], 1,
+         "--crf 52"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "preset.webm"), "--preset", "slow"], 1,
+         "--preset"),
     ]
     for args, code, needle in cases:
         r = run(args)
@@ -152,7 +165,8 @@ def test_errors(exe, sample, tmp, data):
         check(r.returncode == code and len(lines) == 1 and needle in lines[0],
               f"{' '.join(args[1:])}: exit {code} and one line naming {needle!r} "
               f"(got {r.returncode}: {r.stderr.strip()!r})")
-    check(not os.path.exists(os.path.join(tmp, "x.mp4")), "a bad option writes nothing")
+    check(not os.path.exists(os.path.join(tmp, "x.mp4")) and
+          not os.path.exists(os.path.join(tmp, "preset.webm")), "a bad option writes nothing")
 
     # absurd length claims are refused, not allocated
     huge = os.path.join(tmp, "huge-claims.pcap")
