@@ -265,6 +265,11 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     uint8_t *still = NULL; /* the last frame, for --screenshot */
     bool video = o->output != NULL;
 
+    if (video && strcmp(o->output, "-") == 0 && isatty(STDOUT_FILENO)) {
+        snprintf(err, sizeof(err),
+                 "-o -: standard output is a terminal; send the video to a file or a pipe");
+        goto fail;
+    }
     if (video) {
         enc = encoder_create(&(struct encoder_opts){.path = o->output, .width = o->width,
                                                     .height = o->height, .fps = o->fps,

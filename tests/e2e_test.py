@@ -6,6 +6,7 @@ one-line errors for bad input.
 
 usage: e2e_test.py FLOWSWARM SAMPLE DATA_DIR"""
 import os
+import pty
 import shutil
 import signal
 import struct
@@ -167,6 +168,15 @@ def test_errors(exe, sample, tmp, data):
               f"(got {r.returncode}: {r.stderr.strip()!r})")
     check(not os.path.exists(os.path.join(tmp, "x.mp4")) and
           not os.path.exists(os.path.join(tmp, "preset.webm")), "a bad option writes nothing")
+
+    # a video is not sent to a terminal
+    master, slave = pty.openpty()
+    r = subprocess.run([exe, "-r", sample, "-o", "-", "--duration", "1"], stdout=slave,
+                       stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    os.close(slave)
+    os.close(master)
+    check(r.returncode == 1 and "terminal" in r.stderr and len(r.stderr.splitlines()) == 1,
+          f"-o - on a terminal is refused in one line ({r.returncode}: {r.stderr!r})")
 
     # absurd length claims are refused, not allocated
     huge = os.path.join(tmp, "huge-claims.pcap")
