@@ -60,7 +60,7 @@ void options_usage(FILE *f)
         "\n"
         "Video:\n"
         "  --size WxH         frame size (default 1280x720)\n"
-        "  --fps N            frames per second (default 30)\n"
+        "  --fps R            frames per second: 25, 29.97, 30000/1001... (default 30)\n"
         "  --crf N            quality, lower is better: H.264 0-51 (default 20),\n"
         "                     VP9 0-63 (default 32)\n"
         "  --preset NAME      H.264 speed, ultrafast to placebo (default veryfast)\n"
@@ -108,6 +108,57 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
     return true;
 }
 
+static long gcd(long a, long b)
+{
+    while (b) {
+        long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* A frame rate: a whole number, a fraction "30000/1001", or a decimal with
+ * up to three places; the NTSC rates written as decimals (23.976, 29.97,
+ * 59.94, 119.88) are the exact fractions over 1001. From 1 to 240. */
+static bool parse_fps(const char *s, int *num, int *den)
+{
+    long n, d = 1;
+    const char *slash = strchr(s, '/');
+    if (slash) {
+        char head[32];
+        size_t len = (size_t)(slash - s);
+        if (len == 0 || len >= sizeof(head))
+            return false;
+        memcpy(head, s, len);
+        head[len] = 0;
+        if (!parse_int(head, 1, 240000000, &n) || !parse_int(slash + 1, 1, 1000000, &d))
+            return false;
+    } else {
+        double v;
+        const char *dot = strchr(s, '.');
+        if (!parse_double(s, 1, 240, &v) || strpbrk(s, "eExXpPnNiI") ||
+            (dot && strlen(dot + 1) > 3))
+            return false;
+        static const int ntsc[] = {24, 30, 60, 120};
+        n = lround(v * 1000);
+        d = 1000;
+        for (size_t i = 0; i < sizeof(ntsc) / sizeof(ntsc[0]); i++)
+            if (fabs(v - ntsc[i] * 1000.0 / 1001.0) < 0.006) {
+                n = ntsc[i] * 1000L;
+                d = 1001;
+            }
+    }
+    long g = gcd(n, d);
+    n /= g;
+    d /= g;
+    if ((double)n / (double)d < 1 || (double)n / (double)d > 240)
+        return false;
+    *num = (int)n;
+    *den = (int)d;
+    return true;
+}
+
 static bool parse_size(const char *s, int *w, int *h)
 {
     long a, b;
@@ -132,6 +183,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
     memset(o, 0, sizeof(*o));
     o->width = 1280;
     o->height = 720;
+    o->fps_num = 30;
+    o->fps_den = 1;
     o->fps = 30;
     o->duration = 60;
     o->crf = -1;
@@ -220,12 +273,14 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
             o->talkers = (int)iv;
             break;
         case OPT_FPS:
-            if (!parse_int(optarg, 1, 240, &iv)) {
-                fprintf(stderr, "flowswarm: --fps %s: expected a whole number from 1 to 240\n",
+            if (!parse_fps(optarg, &o->fps_num, &o->fps_den)) {
+                fprintf(stderr,
+                        "flowswarm: --fps %s: expected a rate from 1 to 240 (30, 29.97 or "
+                        "30000/1001)\n",
                         optarg);
                 return OPTIONS_EXIT_USAGE;
             }
-            o->fps = (int)iv;
+            o->fps = (double)o->fps_num / o->fps_den;
             break;
         case OPT_SIZE:
             if (!parse_size(optarg, &o->width, &o->height) || o->width % 2 ||

@@ -15,7 +15,9 @@ struct options {
     bool events;         /* --events */
     bool quiet;          /* -q */
     bool stop_at_end;    /* --stop-at-end */
-    int width, height, fps;
+    int width, height;
+    int fps_num, fps_den; /* --fps as a fraction: 30/1, 30000/1001 */
+    double fps;          /* fps_num / fps_den */
     double speed;        /* capture seconds per second shown; 0: fit */
     double duration;     /* seconds of video to fit the capture into */
     int crf;           /* -1: the codec's default */

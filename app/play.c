@@ -272,7 +272,8 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
     }
     if (video) {
         enc = encoder_create(&(struct encoder_opts){.path = o->output, .width = o->width,
-                                                    .height = o->height, .fps = o->fps,
+                                                    .height = o->height, .fps_num = o->fps_num,
+                                                    .fps_den = o->fps_den,
                                                     .crf = o->crf, .preset = o->preset},
                              err, sizeof(err));
         if (!enc)
@@ -302,15 +303,15 @@ static int run_export(const struct options *o, struct ingest *in, struct timelin
         speed = 1.0;
     }
     double step_ns = speed * 1e9 / o->fps;
-    float dt = 1.0f / (float)o->fps;
-    rates->span = (unsigned)(o->fps < RATE_WINDOW ? o->fps : RATE_WINDOW);
+    float dt = (float)(1.0 / o->fps);
+    rates->span = (unsigned)fmax(1, fmin(round(o->fps), RATE_WINDOW));
 
     const char *dest = !video ? o->screenshot : strcmp(o->output, "-") ? o->output
                                                                        : "stdout";
     if (!o->quiet) {
         char gl[160];
         glctx_describe(ctx, gl, sizeof gl);
-        fprintf(stderr, "flowswarm: rendering to %s at %dx%d, %d fps, speed x%.4g (%s)\n",
+        fprintf(stderr, "flowswarm: rendering to %s at %dx%d, %.5g fps, speed x%.4g (%s)\n",
                 dest, o->width, o->height, o->fps, speed, gl);
     }
     double t0 = now_s();

@@ -12,6 +12,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/opt.h>
+#include <math.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -150,9 +151,9 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
     e->enc->codec_id = codec->id;
     e->enc->width = o->width;
     e->enc->height = o->height;
-    e->enc->time_base = (AVRational){1, o->fps};
-    e->enc->framerate = (AVRational){o->fps, 1};
-    e->enc->gop_size = o->fps * 2;
+    e->enc->time_base = (AVRational){o->fps_den, o->fps_num};
+    e->enc->framerate = (AVRational){o->fps_num, o->fps_den};
+    e->enc->gop_size = (int)lround(2.0 * o->fps_num / o->fps_den); /* 2 s */
     e->enc->pix_fmt = pick_format(codec);
     e->enc->chroma_sample_location = AVCHROMA_LOC_CENTER; /* 2x2 means */
     e->enc->colorspace = AVCOL_SPC_BT709;

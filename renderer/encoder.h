@@ -10,7 +10,7 @@
 struct encoder_opts {
     const char *path;   /* container from the extension; "-" is Matroska on stdout */
     int width, height;  /* even */
-    int fps;
+    int fps_num, fps_den; /* frames per second, as a fraction */
     int crf;            /* below 0: the codec's good default (x264: 20, VP9: 32) */
     const char *preset; /* x264's; NULL means "veryfast" */
 };

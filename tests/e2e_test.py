@@ -111,6 +111,14 @@ def test_other_containers(exe, sample, tmp):
         info = probe_frames(out)
         check(r.returncode == 0 and info.get("codec_name") == codec
               and info.get("nb_read_frames") == "10", f".{ext} gives {codec} ({info})")
+    for rate, frames, stream_rate in (("29.97", "60", "30000/1001"), ("12.5", "25", "25/2")):
+        out = os.path.join(tmp, "rate.mp4")
+        r = run([exe, "-r", sample, "-o", out, "--duration", "2", "--fps", rate, "--size",
+                 "320x240", "-q"])
+        info = run(["ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                    "stream=r_frame_rate,nb_read_frames", "-of", "csv=p=0", out]).stdout
+        check(r.returncode == 0 and info.strip() == f"{stream_rate},{frames}",
+              f"--fps {rate} for 2 s: {frames} frames at {stream_rate} ({info.strip()!r})")
     out = os.path.join(tmp, "lossless.mp4")
     r = run([exe, "-r", sample, "-o", out, "--duration", "1", "--fps", "10", "--size",
              "320x240", "--crf", "0", "--preset", "ultrafast", "-q"])
@@ -149,6 +157,8 @@ def test_errors(exe, sample, tmp, data):
         ([exe, "-r", sample, "-o", os.path.join(tmp, "x.mp4"), "--size", "641x360"], 2,
          "--size"),
         ([exe, "-r", sample, "-o", os.path.join(tmp, "x.mp4"), "--fps", "0"], 2, "--fps"),
+        ([exe, "-r", sample, "-o", os.path.join(tmp, "x.mp4"), "--fps", "30/0"], 2,
+         "--fps 30/0"),
         ([exe, "-r", sample, "-o", os.path.join(tmp, "no", "such", "dir.mp4")], 1,
          "dir.mp4"),
         ([exe, "-r", sample, "-o", os.path.join(tmp, "video.xyz")], 1, "video.xyz"),
