@@ -108,6 +108,21 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
     return true;
 }
 
+/* Two whole numbers joined by sep ("1280x720", "30000/1001"), each in its
+ * range. */
+static bool parse_pair(const char *s, char sep, long lo_a, long hi_a, long lo_b, long hi_b,
+                       long *a, long *b)
+{
+    const char *at = strchr(s, sep);
+    char head[32];
+    size_t n = at ? (size_t)(at - s) : 0;
+    if (n == 0 || n >= sizeof(head))
+        return false;
+    memcpy(head, s, n);
+    head[n] = 0;
+    return parse_int(head, lo_a, hi_a, a) && parse_int(at + 1, lo_b, hi_b, b);
+}
+
 static long gcd(long a, long b)
 {
     while (b) {
@@ -126,13 +141,7 @@ static bool parse_fps(const char *s, int *num, int *den)
     long n, d = 1;
     const char *slash = strchr(s, '/');
     if (slash) {
-        char head[32];
-        size_t len = (size_t)(slash - s);
-        if (len == 0 || len >= sizeof(head))
-            return false;
-        memcpy(head, s, len);
-        head[len] = 0;
-        if (!parse_int(head, 1, 240000000, &n) || !parse_int(slash + 1, 1, 1000000, &d))
+        if (!parse_pair(s, '/', 1, 240000000, 1, 1000000, &n, &d))
             return false;
     } else {
         double v;
@@ -162,16 +171,7 @@ static bool parse_fps(const char *s, int *num, int *den)
 static bool parse_size(const char *s, int *w, int *h)
 {
     long a, b;
-    char *x = strchr(s, 'x');
-    if (!x)
-        return false;
-    char wbuf[16];
-    size_t n = (size_t)(x - s);
-    if (n == 0 || n >= sizeof(wbuf))
-        return false;
-    memcpy(wbuf, s, n);
-    wbuf[n] = 0;
-    if (!parse_int(wbuf, 16, 7680, &a) || !parse_int(x + 1, 16, 4320, &b))
+    if (!parse_pair(s, 'x', 16, 7680, 16, 4320, &a, &b))
         return false;
     *w = (int)a;
     *h = (int)b;
