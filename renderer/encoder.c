@@ -3,10 +3,9 @@
  * where the muxer wants it, a NULL frame to flush, and the trailer always
  * written. Errors are sticky: the first is kept and reported once.
  * Colour conversion (renderer/yuv.c) and encoding run on a thread of
- * their own, fed
- * frames in place (no copy) through a short queue; a full queue makes
- * the caller wait, so no frame is ever dropped. Each frame's tag comes
- * back once the thread is done reading it. */
+ * their own, fed frames in place (no copy) through a short queue; a full
+ * queue makes the caller wait, so no frame is ever dropped. Each frame's
+ * tag comes back once the thread is done reading it. */
 #include "renderer/encoder.h"
 
 #include <libavcodec/avcodec.h>
