@@ -1,5 +1,6 @@
-/* Command-line parsing and validation. Every bad value is named in a
- * one-line message with the option it came from. */
+/* The option table and what reads it: the parser, --help and the
+ * defaults. Every bad value is named in one line with the option it came
+ * from and what was expected. */
 #include "app/options.h"
 
 #include <errno.h>
@@ -8,82 +9,120 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/timeline.h"
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
+#include "timeline/timeline.h"
 
-enum {
-    OPT_EVENTS = 256,
-    OPT_FPS,
-    OPT_SIZE,
-    OPT_SPEED,
-    OPT_DURATION,
-    OPT_CRF,
-    OPT_PRESET,
-    OPT_MAX_HOSTS,
-    OPT_HALF_LIFE,
-    OPT_SCALE,
-    OPT_STOP_AT_END,
-    OPT_TALKERS,
-    OPT_NO_BLOOM,
-    OPT_SCREENSHOT,
-    OPT_START,
-    OPT_STOP,
-    OPT_SKIP_IDLE,
+enum opt_kind {
+    OPT_FLAG,   /* bool, set when given */
+    OPT_INT,    /* int within [min, max] */
+    OPT_DOUBLE, /* double within [min, max] */
+    OPT_STRING, /* const char *, as given */
+    OPT_CHOICE, /* int: the index of the word in choices */
+    OPT_CUSTOM, /* parse() reads the value into the options */
+    OPT_TRAILING, /* not an option: the words after the options, joined */
+    OPT_HELP,   /* prints --help and exits */
     OPT_VERSION,
 };
 
-void options_usage(FILE *f)
+struct opt {
+    const char *name; /* long name, without the dashes */
+    char short_name;  /* or 0 */
+    enum opt_kind kind;
+    size_t field;     /* offsetof(struct options, ...) */
+    double min, max;  /* OPT_INT, OPT_DOUBLE */
+    const char *def;  /* default, written as on the command line; NULL: zero */
+    const char *arg;  /* the value's name in --help; NULL: takes none */
+    const char *help; /* --help text; lines after the first are indented */
+    const char *expect;  /* what a bad value should have been */
+    const char *choices; /* OPT_CHOICE: "log|sqrt" */
+    bool (*parse)(const char *s, struct options *o, char *err, size_t errlen);
+    const char *section; /* --help heading this row starts, or NULL */
+};
+
+#define F(name) offsetof(struct options, name)
+
+static bool parse_input(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_size(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_fps(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_start(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_stop(const char *s, struct options *o, char *err, size_t errlen);
+
+static const struct opt table[] = {
+    {"read", 'r', OPT_CUSTOM, F(inputs), .arg = "FILE", .parse = parse_input,
+     .help = "read a pcap, pcapng or flow-tools file; '-' reads stdin;\n"
+             "several -r merge by time"},
+    {"output", 'o', OPT_STRING, F(output), .arg = "FILE",
+     .help = "render to a video file with no window (.mp4, .mkv,\n"
+             ".mov: H.264; .webm: VP9)"},
+    {"events", 0, OPT_FLAG, F(events),
+     .help = "print the decoded events as TSV and exit:\n"
+             "time src dst proto sport dport packets octets tcpflags"},
+
+    {"expression", 0, OPT_TRAILING, F(filter),
+     .help = "a BPF filter, as in tcpdump (e.g. 'not port 22'); on flow\n"
+             "records it tests the headers each record describes"},
+
+    {"speed", 0, OPT_DOUBLE, F(speed), 1e-6, 1e9, .arg = "X", .section = "Time",
+     .expect = "expected a positive number",
+     .help = "capture seconds shown per second (default: fit the\n"
+             "capture into --duration)"},
+    {"duration", 0, OPT_DOUBLE, F(duration), 0.1, 1e7, .def = "60", .arg = "SECS",
+     .expect = "expected seconds, at least 0.1",
+     .help = "length of the replay when fitting (default 60)"},
+    {"start", 0, OPT_CUSTOM, F(start), .arg = "TIME", .parse = parse_start,
+     .help = "begin the replay there; --stop TIME: end it there.\n"
+             "TIME: '2024-05-01 12:00:00' (UTC), '12:00' (on the\n"
+             "capture's first day), '+90' or '+1:30' (after its\n"
+             "start), '@1714564800' (seconds since 1970)"},
+    {"stop", 0, OPT_CUSTOM, F(stop), .arg = "TIME", .parse = parse_stop},
+    {"skip-idle", 0, OPT_DOUBLE, F(skip_idle), 0.001, 1e9, .arg = "SECS",
+     .expect = "expected seconds, more than 0",
+     .help = "cut every stretch with no traffic to SECS seconds\n"
+             "of capture time"},
+    {"stop-at-end", 0, OPT_FLAG, F(stop_at_end),
+     .help = "close the window when the capture ends"},
+
+    {"size", 0, OPT_CUSTOM, F(width), .def = "1280x720", .arg = "WxH", .section = "Video",
+     .parse = parse_size, .help = "frame size (default 1280x720)"},
+    {"fps", 0, OPT_CUSTOM, F(fps), .def = "30", .arg = "R", .parse = parse_fps,
+     .help = "frames per second: 25, 29.97, 30000/1001... (default 30)"},
+    {"crf", 0, OPT_INT, F(crf), 0, 63, .def = "-1", .arg = "N", .expect = "expected 0 to 63",
+     .help = "quality, lower is better: H.264 0-51 (default 20),\n"
+             "VP9 0-63 (default 32)"},
+    {"preset", 0, OPT_STRING, F(preset), .arg = "NAME",
+     .help = "H.264 speed, ultrafast to placebo (default veryfast)"},
+    {"screenshot", 0, OPT_STRING, F(screenshot), .arg = "FILE",
+     .help = "also save the last frame as a PNG image; without -o,\n"
+             "render only that frame (headless)"},
+
+    {"max-hosts", 0, OPT_INT, F(max_hosts), 2, 10000000, .arg = "N", .section = "Swarm",
+     .expect = "expected 2 to 10000000",
+     .help = "hosts shown at once; the least recently active make\n"
+             "room for new ones (default 100000)"},
+    {"half-life", 0, OPT_DOUBLE, F(half_life), 0.01, 3600, .arg = "SECS",
+     .expect = "expected seconds, 0.01 to 3600",
+     .help = "how fast a tie to a service fades, in seconds of\n"
+             "animation (default 3)"},
+    {"scale", 0, OPT_CHOICE, F(scale), .def = "log", .arg = "log|sqrt", .choices = "log|sqrt",
+     .expect = "expected log or sqrt",
+     .help = "how octets pull and grow things (default log)"},
+    {"talkers", 0, OPT_INT, F(talkers), 0, 64, .def = "10", .arg = "N",
+     .expect = "expected 0 to 64",
+     .help = "label the N busiest hosts with their address\n"
+             "(default 10, at most 64; 0: none)"},
+    {"no-bloom", 0, OPT_FLAG, F(no_bloom),
+     .help = "no glow spread around bright things (a little faster)"},
+
+    {"quiet", 'q', OPT_FLAG, F(quiet), .section = "", .help = "no progress output"},
+    {"help", 'h', OPT_HELP, 0, .help = "this help"},
+    {"version", 0, OPT_VERSION, 0, .help = "print the version"},
+};
+
+enum { NOPTS = sizeof(table) / sizeof(table[0]) };
+
+static void *field_of(struct options *o, const struct opt *d)
 {
-    fprintf(f,
-        "usage: flowswarm [options] [-r FILE]... [expression]\n"
-        "Network traffic as a swarm: hosts gather around the services they use.\n"
-        "\n"
-        "  -r FILE            read a pcap, pcapng or flow-tools file; '-' reads stdin;\n"
-        "                     several -r merge by time\n"
-        "  -o FILE            render to a video file with no window (.mp4, .mkv,\n"
-        "                     .mov: H.264; .webm: VP9)\n"
-        "  --events           print the decoded events as TSV and exit:\n"
-        "                     time src dst proto sport dport packets octets tcpflags\n"
-        "  expression         a BPF filter, as in tcpdump (e.g. 'not port 22')\n"
-        "\n"
-        "Time:\n"
-        "  --speed X          capture seconds shown per second (default: fit the\n"
-        "                     capture into --duration)\n"
-        "  --duration SECS    length of the replay when fitting (default 60)\n"
-        "  --start TIME       begin the replay there; --stop TIME: end it there.\n"
-        "                     TIME: '2024-05-01 12:00:00' (UTC), '12:00' (on the\n"
-        "                     capture's first day), '+90' or '+1:30' (after its\n"
-        "                     start), '@1714564800' (seconds since 1970)\n"
-        "  --skip-idle SECS   cut every stretch with no traffic to SECS seconds\n"
-        "                     of capture time\n"
-        "  --stop-at-end      close the window when the capture ends\n"
-        "\n"
-        "Video:\n"
-        "  --size WxH         frame size (default 1280x720)\n"
-        "  --fps R            frames per second: 25, 29.97, 30000/1001... (default 30)\n"
-        "  --crf N            quality, lower is better: H.264 0-51 (default 20),\n"
-        "                     VP9 0-63 (default 32)\n"
-        "  --preset NAME      H.264 speed, ultrafast to placebo (default veryfast)\n"
-        "  --screenshot FILE  also save the last frame as a PNG image; without -o,\n"
-        "                     render only that frame (headless)\n"
-        "\n"
-        "Swarm:\n"
-        "  --max-hosts N      hosts shown at once; the least recently active make\n"
-        "                     room for new ones (default 100000)\n"
-        "  --half-life SECS   how fast a tie to a service fades, in seconds of\n"
-        "                     animation (default 3)\n"
-        "  --scale log|sqrt   how octets pull and grow things (default log)\n"
-        "  --talkers N        label the N busiest hosts with their address\n"
-        "                     (default 10, at most 64; 0: none)\n"
-        "  --no-bloom         no glow spread around bright things (a little faster)\n"
-        "\n"
-        "  -q, --quiet        no progress output\n"
-        "  -h, --help         this help\n"
-        "      --version      print the version\n"
-        "\n"
-        "In the window: Esc or q quits, space pauses, + and - change the speed,\n"
-        "s or F12 saves a screenshot (flowswarm-DATE-TIME.png).\n"
-        "With no arguments, flowswarm plays its bundled sample capture.\n");
+    return (char *)o + d->field;
 }
 
 static bool parse_double(const char *s, double lo, double hi, double *out)
@@ -97,7 +136,7 @@ static bool parse_double(const char *s, double lo, double hi, double *out)
     return true;
 }
 
-static bool parse_int(const char *s, long lo, long hi, long *out)
+static bool parse_long(const char *s, long lo, long hi, long *out)
 {
     char *end;
     errno = 0;
@@ -120,7 +159,7 @@ static bool parse_pair(const char *s, char sep, long lo_a, long hi_a, long lo_b,
         return false;
     memcpy(head, s, n);
     head[n] = 0;
-    return parse_int(head, lo_a, hi_a, a) && parse_int(at + 1, lo_b, hi_b, b);
+    return parse_long(head, lo_a, hi_a, a) && parse_long(at + 1, lo_b, hi_b, b);
 }
 
 static long gcd(long a, long b)
@@ -133,14 +172,32 @@ static long gcd(long a, long b)
     return a;
 }
 
+static bool parse_input(const char *s, struct options *o, char *err, size_t errlen)
+{
+    o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof(*o->inputs));
+    o->inputs[o->ninputs++] = s;
+    return true;
+}
+
+static bool parse_size(const char *s, struct options *o, char *err, size_t errlen)
+{
+    long w, h;
+    if (!parse_pair(s, 'x', 16, 7680, 16, 4320, &w, &h) || w % 2 || h % 2) {
+        snprintf(err, errlen, "expected WxH with even sides, from 16x16 to 7680x4320");
+        return false;
+    }
+    o->width = (int)w;
+    o->height = (int)h;
+    return true;
+}
+
 /* A frame rate: a whole number, a fraction "30000/1001", or a decimal with
  * up to three places; the NTSC rates written as decimals (23.976, 29.97,
  * 59.94, 119.88) are the exact fractions over 1001. From 1 to 240. */
-static bool parse_fps(const char *s, int *num, int *den)
+static bool fps_fraction(const char *s, long *num, long *den)
 {
     long n, d = 1;
-    const char *slash = strchr(s, '/');
-    if (slash) {
+    if (strchr(s, '/')) {
         if (!parse_pair(s, '/', 1, 240000000, 1, 1000000, &n, &d))
             return false;
     } else {
@@ -159,211 +216,247 @@ static bool parse_fps(const char *s, int *num, int *den)
             }
     }
     long g = gcd(n, d);
-    n /= g;
-    d /= g;
-    if ((double)n / (double)d < 1 || (double)n / (double)d > 240)
+    *num = n / g;
+    *den = d / g;
+    return (double)*num / (double)*den >= 1 && (double)*num / (double)*den <= 240;
+}
+
+static bool parse_fps(const char *s, struct options *o, char *err, size_t errlen)
+{
+    long n, d;
+    if (!fps_fraction(s, &n, &d)) {
+        snprintf(err, errlen, "expected a rate from 1 to 240 (30, 29.97 or 30000/1001)");
         return false;
-    *num = (int)n;
-    *den = (int)d;
+    }
+    o->fps_num = (int)n;
+    o->fps_den = (int)d;
+    o->fps = (double)n / (double)d;
     return true;
 }
 
-static bool parse_size(const char *s, int *w, int *h)
+static bool parse_time(const char *s, const char **out, char *err, size_t errlen)
 {
-    long a, b;
-    if (!parse_pair(s, 'x', 16, 7680, 16, 4320, &a, &b))
+    int64_t ignored; /* read again once the capture's first time is known */
+    if (!timeline_parse_time(s, 0, &ignored, err, errlen)) {
+        size_t n = strlen(s); /* the message names the value: once is enough */
+        if (strncmp(err, s, n) == 0 && strncmp(err + n, ": ", 2) == 0)
+            memmove(err, err + n + 2, strlen(err + n + 2) + 1);
         return false;
-    *w = (int)a;
-    *h = (int)b;
+    }
+    *out = s;
     return true;
+}
+
+static bool parse_start(const char *s, struct options *o, char *err, size_t errlen)
+{
+    return parse_time(s, &o->start, err, errlen);
+}
+
+static bool parse_stop(const char *s, struct options *o, char *err, size_t errlen)
+{
+    return parse_time(s, &o->stop, err, errlen);
+}
+
+/* Index of word in "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *word)
+{
+    size_t n = strlen(word);
+    int i = 0;
+    for (const char *p = choices; p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, word, n) == 0)
+            return i;
+        p = bar ? bar + 1 : NULL;
+    }
+    return -1;
+}
+
+/* Sets d's field from s. False with err set to what was expected. */
+static bool set_value(const struct opt *d, const char *s, struct options *o, char *err,
+                      size_t errlen)
+{
+    void *f = field_of(o, d);
+    double v;
+    long l;
+    int k;
+    snprintf(err, errlen, "%s", d->expect ? d->expect : "not a valid value");
+    switch (d->kind) {
+    case OPT_FLAG:
+        *(bool *)f = true;
+        return true;
+    case OPT_INT:
+        if (!parse_long(s, (long)d->min, (long)d->max, &l))
+            return false;
+        *(int *)f = (int)l;
+        return true;
+    case OPT_DOUBLE:
+        if (!parse_double(s, d->min, d->max, &v))
+            return false;
+        *(double *)f = v;
+        return true;
+    case OPT_STRING:
+        *(const char **)f = s;
+        return true;
+    case OPT_CHOICE:
+        if ((k = choice_index(d->choices, s)) < 0)
+            return false;
+        *(int *)f = k;
+        return true;
+    case OPT_CUSTOM:
+        return d->parse(s, o, err, errlen);
+    default:
+        return false;
+    }
+}
+
+/* The defaults, read by the same code as the values a user gives. A
+ * default outside an option's range (crf's -1: the codec's own) is set
+ * as it is written. */
+static void set_defaults(struct options *o)
+{
+    char err[200];
+    memset(o, 0, sizeof(*o));
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *d = &table[i];
+        if (!d->def)
+            continue;
+        if (d->kind == OPT_INT)
+            *(int *)field_of(o, d) = atoi(d->def);
+        else if (!set_value(d, d->def, o, err, sizeof(err)))
+            abort(); /* a default the table itself cannot read */
+    }
+}
+
+/* The left column of --help: "-r FILE", "-q, --quiet", "--speed X". */
+static void usage_head(const struct opt *d, char *buf, size_t len)
+{
+    if (d->kind == OPT_TRAILING)
+        snprintf(buf, len, "%s", d->name);
+    else if (d->short_name && d->arg)
+        snprintf(buf, len, "-%c %s", d->short_name, d->arg);
+    else if (d->short_name)
+        snprintf(buf, len, "-%c, --%s", d->short_name, d->name);
+    else
+        snprintf(buf, len, "--%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+}
+
+void options_usage(FILE *f)
+{
+    fprintf(f, "usage: flowswarm [options] [-r FILE]... [expression]\n"
+               "Network traffic as a swarm: hosts gather around the services they use.\n");
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *d = &table[i];
+        if (i == 0 || d->section)
+            fprintf(f, d->section && *d->section ? "\n%s:\n" : "\n", d->section);
+        if (!d->help)
+            continue;
+        char head[40];
+        usage_head(d, head, sizeof(head));
+        fprintf(f, "  %-19s", head);
+        for (const char *p = d->help; *p;) {
+            const char *nl = strchr(p, '\n');
+            int len = nl ? (int)(nl - p) : (int)strlen(p);
+            fprintf(f, "%*s%.*s\n", p == d->help ? 0 : 21, "", len, p);
+            p += len + (nl ? 1 : 0);
+        }
+    }
+    fprintf(f, "\nIn the window: Esc or q quits, space pauses, + and - change the speed,\n"
+               "s or F12 saves a screenshot (flowswarm-DATE-TIME.png).\n"
+               "With no arguments, flowswarm plays its bundled sample capture.\n");
+}
+
+/* The getopt_long() tables for the rows that are options. */
+static void getopt_tables(struct option *longs, char *shorts)
+{
+    size_t nl = 0, ns = 0;
+    shorts[ns++] = ':';
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *d = &table[i];
+        if (d->kind == OPT_TRAILING)
+            continue;
+        bool arg = d->arg != NULL;
+        longs[nl++] = (struct option){d->name, arg ? required_argument : no_argument, NULL,
+                                      256 + (int)i};
+        if (d->short_name) {
+            shorts[ns++] = d->short_name;
+            if (arg)
+                shorts[ns++] = ':';
+        }
+    }
+    longs[nl] = (struct option){0};
+    shorts[ns] = 0;
+}
+
+static const struct opt *row_of(int c)
+{
+    if (c >= 256 && c < 256 + NOPTS)
+        return &table[c - 256];
+    for (size_t i = 0; i < NOPTS; i++)
+        if (table[i].short_name && table[i].short_name == c)
+            return &table[i];
+    return NULL;
+}
+
+/* What is left after the options is the filter expression, joined as
+ * tcpdump joins it. */
+static char *join_words(char **words, int n)
+{
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    if (!len)
+        return NULL;
+    char *s = xcalloc(len, 1);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, words[i]);
+    }
+    return s;
+}
+
+static void unknown_option(char **argv, char *what, size_t len)
+{
+    if (optopt && optopt < 256)
+        snprintf(what, len, "-%c", optopt);
+    else
+        snprintf(what, len, "%s", argv[optind - 1]);
 }
 
 enum options_result options_parse(int argc, char **argv, struct options *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->width = 1280;
-    o->height = 720;
-    o->fps_num = 30;
-    o->fps_den = 1;
-    o->fps = 30;
-    o->duration = 60;
-    o->crf = -1;
-    o->talkers = 10;
-    static const struct option longs[] = {
-        {"events", no_argument, NULL, OPT_EVENTS},
-        {"fps", required_argument, NULL, OPT_FPS},
-        {"size", required_argument, NULL, OPT_SIZE},
-        {"speed", required_argument, NULL, OPT_SPEED},
-        {"duration", required_argument, NULL, OPT_DURATION},
-        {"crf", required_argument, NULL, OPT_CRF},
-        {"preset", required_argument, NULL, OPT_PRESET},
-        {"max-hosts", required_argument, NULL, OPT_MAX_HOSTS},
-        {"half-life", required_argument, NULL, OPT_HALF_LIFE},
-        {"scale", required_argument, NULL, OPT_SCALE},
-        {"stop-at-end", no_argument, NULL, OPT_STOP_AT_END},
-        {"talkers", required_argument, NULL, OPT_TALKERS},
-        {"no-bloom", no_argument, NULL, OPT_NO_BLOOM},
-        {"screenshot", required_argument, NULL, OPT_SCREENSHOT},
-        {"start", required_argument, NULL, OPT_START},
-        {"stop", required_argument, NULL, OPT_STOP},
-        {"skip-idle", required_argument, NULL, OPT_SKIP_IDLE},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
+    struct option longs[NOPTS + 1];
+    char shorts[2 * NOPTS + 2], err[400], what[64];
+    set_defaults(o);
+    getopt_tables(longs, shorts);
     opterr = 0;
     optind = 1;
-    int c;
-    long iv;
-    while ((c = getopt_long(argc, argv, ":r:o:qh", longs, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof(*o->inputs));
-            o->inputs[o->ninputs++] = optarg;
-            break;
-        case 'o':
-            o->output = optarg;
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'h':
+    for (int c; (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1;) {
+        const struct opt *d = row_of(c);
+        if (c == ':') {
+            fprintf(stderr, "flowswarm: %s needs a value (see --help)\n", argv[optind - 1]);
+            return OPTIONS_EXIT_USAGE;
+        }
+        if (!d) {
+            unknown_option(argv, what, sizeof(what));
+            fprintf(stderr, "flowswarm: unknown option %s (see --help)\n", what);
+            return OPTIONS_EXIT_USAGE;
+        }
+        if (d->kind == OPT_HELP) {
             options_usage(stdout);
             return OPTIONS_EXIT_OK;
-        case OPT_VERSION:
+        }
+        if (d->kind == OPT_VERSION) {
             printf("flowswarm %s\n", FLOWSWARM_VERSION);
             return OPTIONS_EXIT_OK;
-        case OPT_EVENTS:
-            o->events = true;
-            break;
-        case OPT_STOP_AT_END:
-            o->stop_at_end = true;
-            break;
-        case OPT_NO_BLOOM:
-            o->no_bloom = true;
-            break;
-        case OPT_SCREENSHOT:
-            o->screenshot = optarg;
-            break;
-        case OPT_START:
-        case OPT_STOP: {
-            char err[400];
-            int64_t ignored;
-            if (!timeline_parse_time(optarg, 0, &ignored, err, sizeof(err))) {
-                fprintf(stderr, "flowswarm: %s %s\n", c == OPT_START ? "--start" : "--stop",
-                        err);
-                return OPTIONS_EXIT_USAGE;
-            }
-            *(c == OPT_START ? &o->start : &o->stop) = optarg;
-            break;
         }
-        case OPT_SKIP_IDLE:
-            if (!parse_double(optarg, 0.001, 1e9, &o->skip_idle)) {
-                fprintf(stderr, "flowswarm: --skip-idle %s: expected seconds, more than 0\n",
-                        optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            break;
-        case OPT_TALKERS:
-            if (!parse_int(optarg, 0, 64, &iv)) {
-                fprintf(stderr, "flowswarm: --talkers %s: expected 0 to 64\n", optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            o->talkers = (int)iv;
-            break;
-        case OPT_FPS:
-            if (!parse_fps(optarg, &o->fps_num, &o->fps_den)) {
-                fprintf(stderr,
-                        "flowswarm: --fps %s: expected a rate from 1 to 240 (30, 29.97 or "
-                        "30000/1001)\n",
-                        optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            o->fps = (double)o->fps_num / o->fps_den;
-            break;
-        case OPT_SIZE:
-            if (!parse_size(optarg, &o->width, &o->height) || o->width % 2 ||
-                o->height % 2) {
-                fprintf(stderr,
-                        "flowswarm: --size %s: expected WxH with even sides, from 16x16 "
-                        "to 7680x4320\n", optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            break;
-        case OPT_SPEED:
-            if (!parse_double(optarg, 1e-6, 1e9, &o->speed)) {
-                fprintf(stderr, "flowswarm: --speed %s: expected a positive number\n",
-                        optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            break;
-        case OPT_DURATION:
-            if (!parse_double(optarg, 0.1, 1e7, &o->duration)) {
-                fprintf(stderr,
-                        "flowswarm: --duration %s: expected seconds, at least 0.1\n",
-                        optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            break;
-        case OPT_CRF:
-            if (!parse_int(optarg, 0, 63, &iv)) {
-                fprintf(stderr, "flowswarm: --crf %s: expected 0 to 63\n", optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            o->crf = (int)iv;
-            break;
-        case OPT_PRESET:
-            o->preset = optarg;
-            break;
-        case OPT_MAX_HOSTS:
-            if (!parse_int(optarg, 2, 10000000, &iv)) {
-                fprintf(stderr, "flowswarm: --max-hosts %s: expected 2 to 10000000\n",
-                        optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            o->max_hosts = (unsigned)iv;
-            break;
-        case OPT_HALF_LIFE:
-            if (!parse_double(optarg, 0.01, 3600, &o->half_life)) {
-                fprintf(stderr,
-                        "flowswarm: --half-life %s: expected seconds, 0.01 to 3600\n",
-                        optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            break;
-        case OPT_SCALE:
-            if (strcmp(optarg, "log") != 0 && strcmp(optarg, "sqrt") != 0) {
-                fprintf(stderr, "flowswarm: --scale %s: expected log or sqrt\n", optarg);
-                return OPTIONS_EXIT_USAGE;
-            }
-            o->sqrt_scale = strcmp(optarg, "sqrt") == 0;
-            break;
-        case ':':
-            fprintf(stderr, "flowswarm: %s needs a value (see --help)\n",
-                    argv[optind - 1]);
-            return OPTIONS_EXIT_USAGE;
-        default:
-            if (optopt)
-                fprintf(stderr, "flowswarm: unknown option -%c (see --help)\n", optopt);
-            else
-                fprintf(stderr, "flowswarm: unknown option %s (see --help)\n",
-                        argv[optind - 1]);
+        if (!set_value(d, optarg, o, err, sizeof(err))) {
+            fprintf(stderr, "flowswarm: --%s %s: %s\n", d->name, optarg, err);
             return OPTIONS_EXIT_USAGE;
         }
     }
-    /* What is left is a filter expression, as tcpdump takes it. */
-    size_t len = 0;
-    for (int i = optind; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    if (len) {
-        o->filter = xcalloc(len, 1);
-        for (int i = optind; i < argc; i++) {
-            if (i > optind)
-                strcat(o->filter, " ");
-            strcat(o->filter, argv[i]);
-        }
-    }
+    o->filter = join_words(argv + optind, argc - optind);
     return OPTIONS_RUN;
 }
 

@@ -1,5 +1,7 @@
 /* The command line: tcpdump's -r/-i/expression habits, gource's video
- * options. */
+ * options. Every option is one row of one table (options.c): its name,
+ * kind, range, default, help and the field it sets. The parser, --help
+ * and the defaults all come from that table, and so will a config file. */
 #ifndef FLOWSWARM_OPTIONS_H
 #define FLOWSWARM_OPTIONS_H
 
@@ -8,23 +10,23 @@
 #include <stdio.h>
 
 struct options {
-    const char **inputs; /* -r, in order; owned by the struct */
+    const char **inputs; /* -r, in order; the array is owned by the struct */
     size_t ninputs;
     const char *output;  /* -o */
     char *filter;        /* trailing BPF expression, joined; owned */
     bool events;         /* --events */
     bool quiet;          /* -q */
     bool stop_at_end;    /* --stop-at-end */
-    int width, height;
+    int width, height;   /* --size */
     int fps_num, fps_den; /* --fps as a fraction: 30/1, 30000/1001 */
     double fps;          /* fps_num / fps_den */
     double speed;        /* capture seconds per second shown; 0: fit */
     double duration;     /* seconds of video to fit the capture into */
-    int crf;           /* -1: the codec's default */
+    int crf;             /* -1: the codec's default */
     const char *preset;
-    unsigned max_hosts;
+    int max_hosts;       /* 0: the swarm's default */
     double half_life;    /* seconds; 0: the swarm's default */
-    bool sqrt_scale;     /* --scale sqrt */
+    int scale;           /* --scale: 0 log, 1 sqrt */
     int talkers;         /* --talkers: busiest hosts labelled */
     bool no_bloom;       /* --no-bloom */
     const char *screenshot; /* --screenshot: PNG of the last frame */
@@ -35,7 +37,8 @@ struct options {
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
 
 /* Parses argv into o (defaults filled in). Help and version are printed
- * here; errors print one line to stderr. */
+ * here; errors print one line to stderr. o needs options_free() after
+ * any result. */
 enum options_result options_parse(int argc, char **argv, struct options *o);
 void options_free(struct options *o);
 void options_usage(FILE *f);

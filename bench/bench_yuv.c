@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "common.h"
-#include "renderer/yuv.h"
+#include "output/yuv.h"
 
 static double time_ours(const uint8_t *rgba, AVFrame *f, int n)
 {

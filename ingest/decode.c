@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "ingest/cursor.h"
+#include "base/cursor.h"
 
 /* libpcap DLT_ values (pcap/dlt.h), spelled out so the decoder does not
  * depend on which platform numbering the headers chose. */

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ingest/event.h"
+#include "base/event.h"
 
 enum decode_status {
     DECODE_OK,       /* ev is filled */

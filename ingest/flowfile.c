@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "ingest/cursor.h"
-#include "ingest/xalloc.h"
+#include "base/cursor.h"
+#include "base/xalloc.h"
 
 enum {
     HEADER_V1_LEN = 360,          /* sizeof(struct fts1header) */
@@ -346,11 +346,12 @@ static bool read_header(struct flowfile *f, char *err, size_t errlen)
     return true;
 }
 
-void *flowfile_open(FILE *fp, const char *name, char *err, size_t errlen)
+static void *flowfile_open(FILE *fp, const char *name, const char *filter, char *err,
+                           size_t errlen)
 {
     struct flowfile *f = xcalloc(1, sizeof(*f));
     f->fp = fp;
-    f->name = strdup(name);
+    f->name = xstrdup(name);
     if (!read_header(f, err, errlen))
         goto fail;
     f->buf = xmalloc(BUF_LEN);
@@ -494,7 +495,24 @@ static void flowfile_destroy(void *impl)
     free(f);
 }
 
-const struct source_ops flowfile_ops = {
+static int flowfile_fd(const void *impl)
+{
+    const struct flowfile *f = impl;
+    return f->fp ? fileno(f->fp) : -1;
+}
+
+/* 0xcf 0x10, then the byte order and the stream version (ftlib.h) */
+static bool flowfile_sniff(const uint8_t *m, size_t n)
+{
+    return n >= 2 && m[0] == 0xcf && m[1] == 0x10;
+}
+
+const struct source_kind flowfile_kind = {
+    .name = "flow-tools",
+    .sniff = flowfile_sniff,
+    .open = flowfile_open,
     .next = flowfile_next,
+    .fd = flowfile_fd,
     .destroy = flowfile_destroy,
+    .flows = true,
 };

@@ -10,7 +10,7 @@
 
 #include "ingest/ring.h"
 #include "ingest/source.h"
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 enum { BATCH = 512 };
 
@@ -45,7 +45,7 @@ struct ingest *ingest_create(const struct ingest_opts *opts, char *err, size_t e
         struct reorder_opts ro = opts->reorder;
         bool flows = false;
         for (size_t i = 0; i < in->ninputs; i++)
-            flows |= source_is_flows(in->inputs[i].src);
+            flows |= source_kind(in->inputs[i].src)->flows;
         /* Flow records leave the exporter when they end, so their start
          * times lag by up to the active timeout (30 min on Cisco): hold
          * them longer, in a larger heap (256 Ki events, 26 MB). */
@@ -190,13 +190,13 @@ void ingest_destroy(struct ingest *in)
     free(in);
 }
 
-bool ingest_scan(const struct ingest_opts *opts, struct activity *act, struct gaps *gaps,
-                 char *err, size_t errlen)
+bool ingest_scan(const struct ingest_opts *opts,
+                 void (*each)(void *ctx, const struct event *ev), void *ctx, char *err,
+                 size_t errlen)
 {
     const char *const *paths = opts->paths;
     size_t npaths = opts->npaths;
     bool any = false;
-    activity_init(act);
     for (size_t i = 0; i < npaths; i++) {
         if (strcmp(paths[i], "-") == 0) {
             snprintf(err, errlen, "<stdin>: cannot be read twice to find its time range");
@@ -205,7 +205,11 @@ bool ingest_scan(const struct ingest_opts *opts, struct activity *act, struct ga
         struct source *s = source_open(paths[i], opts->filter, err, errlen);
         if (!s)
             return false;
-        any |= source_scan(s, act, gaps);
+        struct event ev;
+        while (source_next(s, &ev)) {
+            each(ctx, &ev);
+            any = true;
+        }
         source_destroy(s);
     }
     if (!any)

@@ -7,9 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/activity.h"
-#include "ingest/gaps.h"
-#include "ingest/event.h"
+#include "base/event.h"
 #include "ingest/reorder.h"
 
 struct ingest_opts {
@@ -54,11 +52,12 @@ void ingest_stats(struct ingest *in, struct ingest_stats *out);
 /* Stops the reader thread (if running) and frees everything. */
 void ingest_destroy(struct ingest *in);
 
-/* Reads the inputs once, separately, into act: the time range and the
- * octets over it; and, unless it is NULL, into gaps (made with its
- * threshold): the idle stretches. Fails (false, err set) for stdin, which
- * cannot be read twice, and when there are no events. */
-bool ingest_scan(const struct ingest_opts *opts, struct activity *act, struct gaps *gaps,
-                 char *err, size_t errlen);
+/* Reads the inputs once, separately, handing every event (filtered, in
+ * each file's order) to each(ctx, ev): for the time range, the activity
+ * histogram and the idle gaps before a replay. Fails (false, err set) for
+ * stdin, which cannot be read twice, and when there are no events. */
+bool ingest_scan(const struct ingest_opts *opts,
+                 void (*each)(void *ctx, const struct event *ev), void *ctx, char *err,
+                 size_t errlen);
 
 #endif

@@ -5,7 +5,8 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
+#include "ingest/bpfexpr.h"
 
 struct pcapfile {
     pcap_t *pcap;
@@ -17,8 +18,8 @@ struct pcapfile {
     bool done;
 };
 
-void *pcapfile_open(FILE *fp, const char *name, bool pcapng, const char *filter,
-                    char *err, size_t errlen)
+static void *open_file(FILE *fp, const char *name, bool pcapng, const char *filter,
+                       char *err, size_t errlen)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,
@@ -38,10 +39,16 @@ void *pcapfile_open(FILE *fp, const char *name, bool pcapng, const char *filter,
     }
     if (filter && *filter) {
         struct bpf_program prog;
-        if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-            pcap_setfilter(p, &prog) < 0) {
-            snprintf(err, errlen, "%s: bad filter expression '%s': %s", name, filter,
+        char why[400];
+        if (!bpfexpr_compile(p, filter, &prog, why, sizeof(why))) {
+            snprintf(err, errlen, "%s: %s", name, why);
+            pcap_close(p);
+            return NULL;
+        }
+        if (pcap_setfilter(p, &prog) < 0) {
+            snprintf(err, errlen, "%s: filter expression '%s': %s", name, filter,
                      pcap_geterr(p));
+            pcap_freecode(&prog);
             pcap_close(p);
             return NULL;
         }
@@ -50,7 +57,7 @@ void *pcapfile_open(FILE *fp, const char *name, bool pcapng, const char *filter,
     struct pcapfile *f = xcalloc(1, sizeof(*f));
     f->pcap = p;
     f->fp = fp;
-    f->name = strdup(name);
+    f->name = xstrdup(name);
     f->dlt = dlt;
     /* Classic pcap has a 24-byte file header then 16-byte record headers,
      * so the offset of damage is known without asking the stream. */
@@ -123,7 +130,61 @@ static void pcapfile_destroy(void *impl)
     free(f);
 }
 
-const struct source_ops pcapfile_ops = {
+static int pcapfile_fd(const void *impl)
+{
+    const struct pcapfile *f = impl;
+    return fileno(f->fp);
+}
+
+/* pcap: the magic in either byte order, micro- or nanosecond, and the
+ * Kuznetzov variant (libpcap's sf-pcap.c). */
+static bool sniff_pcap(const uint8_t *m, size_t n)
+{
+    static const uint8_t magics[][4] = {
+        {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, /* usec */
+        {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}, /* nsec */
+        {0x34, 0xcd, 0xb2, 0xa1}, {0xa1, 0xb2, 0xcd, 0x34}, /* Kuznetzov */
+    };
+    for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+        if (n >= 4 && memcmp(m, magics[i], 4) == 0)
+            return true;
+    return false;
+}
+
+/* pcapng: the section header block's type, a palindrome in either order */
+static bool sniff_pcapng(const uint8_t *m, size_t n)
+{
+    return n >= 4 && memcmp(m, "\x0a\x0d\x0d\x0a", 4) == 0;
+}
+
+static void *open_pcap(FILE *fp, const char *name, const char *filter, char *err,
+                       size_t errlen)
+{
+    return open_file(fp, name, false, filter, err, errlen);
+}
+
+static void *open_pcapng(FILE *fp, const char *name, const char *filter, char *err,
+                         size_t errlen)
+{
+    return open_file(fp, name, true, filter, err, errlen);
+}
+
+const struct source_kind pcapfile_kind = {
+    .name = "pcap",
+    .sniff = sniff_pcap,
+    .open = open_pcap,
     .next = pcapfile_next,
+    .fd = pcapfile_fd,
     .destroy = pcapfile_destroy,
+    .packets = true,
+};
+
+const struct source_kind pcapngfile_kind = {
+    .name = "pcapng",
+    .sniff = sniff_pcapng,
+    .open = open_pcapng,
+    .next = pcapfile_next,
+    .fd = pcapfile_fd,
+    .destroy = pcapfile_destroy,
+    .packets = true,
 };

@@ -6,7 +6,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 struct slot {
     int64_t key;

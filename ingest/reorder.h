@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/event.h"
+#include "base/event.h"
 
 struct reorder_opts {
     size_t capacity;   /* events held at most; 0 means 65536 */

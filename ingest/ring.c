@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 struct ring {
     struct event *buf;

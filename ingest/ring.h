@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/event.h"
+#include "base/event.h"
 
 struct ring;
 

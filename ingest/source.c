@@ -1,20 +1,27 @@
-/* Opening an input: stdin or a file, its format sniffed from the first
- * bytes (which a pipe cannot give back, so they are replayed to the
- * format's reader through a small stream wrapper). */
+/* The source table and opening an input: stdin or a file, its kind
+ * sniffed from the first bytes (which a pipe cannot give back, so they
+ * are replayed to the kind's reader through a small stream wrapper). */
 #include "ingest/source.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+#include "ingest/bpfexpr.h"
 #include "ingest/flowfile.h"
 #include "ingest/pcapfile.h"
-#include "ingest/xalloc.h"
+
+/* Every kind of input. A new format is one file and one row here. */
+static const struct source_kind *const kinds[] = {
+    &pcapfile_kind,
+    &pcapngfile_kind,
+    &flowfile_kind,
+};
 
 struct source {
-    const struct source_ops *ops;
-    bool flows;
+    const struct source_kind *kind;
     void *impl;
+    struct bpfexpr *records; /* the filter, for kinds that read records */
     char *name;
     struct source_stats stats;
 };
@@ -22,7 +29,7 @@ struct source {
 /* A read-only stream that yields prefix[] first, then the rest of fp. */
 struct replay {
     FILE *fp;
-    unsigned char prefix[8];
+    unsigned char prefix[SOURCE_SNIFF_LEN];
     size_t len, pos;
 };
 
@@ -61,18 +68,12 @@ static FILE *replay_open(FILE *fp, const unsigned char *prefix, size_t len)
     return s;
 }
 
-static bool is_pcap_magic(const unsigned char *m)
+static const struct source_kind *sniff(const uint8_t *head, size_t n)
 {
-    static const unsigned char magics[][4] = {
-        {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap, usec */
-        {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap, nsec */
-        {0x34, 0xcd, 0xb2, 0xa1}, {0xa1, 0xb2, 0xcd, 0x34}, /* Kuznetzov */
-        {0x0a, 0x0d, 0x0d, 0x0a},                           /* pcapng SHB */
-    };
-    for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-        if (memcmp(m, magics[i], 4) == 0)
-            return true;
-    return false;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (kinds[i]->sniff && kinds[i]->sniff(head, n))
+            return kinds[i];
+    return NULL;
 }
 
 struct source *source_open(const char *path, const char *filter, char *err,
@@ -87,72 +88,73 @@ struct source *source_open(const char *path, const char *filter, char *err,
     return source_open_stream(fp, is_stdin ? "<stdin>" : path, filter, err, errlen);
 }
 
+/* The stream again from its first byte: by seeking where it allows it,
+ * else by replaying the sniffed bytes in front of it. NULL (fp closed
+ * unless stdin) with err set. */
+static FILE *rewind_stream(FILE *fp, const char *name, const unsigned char *head,
+                           size_t n, char *err, size_t errlen)
+{
+    bool is_stdin = fp == stdin;
+    FILE *in = NULL;
+    if (!is_stdin && fseek(fp, 0, SEEK_SET) == 0)
+        return fp;
+    if (!(in = replay_open(fp, head, n))) {
+        snprintf(err, errlen, "%s: %s", name, strerror(errno));
+        if (!is_stdin)
+            fclose(fp);
+    }
+    return in;
+}
+
 struct source *source_open_stream(FILE *fp, const char *name, const char *filter,
                                   char *err, size_t errlen)
 {
     bool is_stdin = fp == stdin;
-    unsigned char magic[4];
-    size_t got = fread(magic, 1, sizeof(magic), fp);
-    if (got < sizeof(magic)) {
-        snprintf(err, errlen, "%s: %s", name,
-                 ferror(fp) ? strerror(errno)
-                            : got == 0 ? "empty input, not a capture"
-                                       : "too short to be a capture");
+    unsigned char head[SOURCE_SNIFF_LEN];
+    size_t got = fread(head, 1, sizeof(head), fp);
+    const struct source_kind *kind = got == sizeof(head) ? sniff(head, got) : NULL;
+    if (!kind) {
+        if (got < sizeof(head))
+            snprintf(err, errlen, "%s: %s", name,
+                     ferror(fp) ? strerror(errno)
+                     : got == 0 ? "empty input, not a capture"
+                                : "too short to be a capture");
+        else
+            snprintf(err, errlen,
+                     "%s: not a pcap, pcapng or flow-tools file (first bytes %02x %02x "
+                     "%02x %02x)",
+                     name, head[0], head[1], head[2], head[3]);
         if (!is_stdin)
             fclose(fp);
         return NULL;
     }
-    /* flow-tools: 0xcf 0x10, byte order, stream version (ftlib.h) */
-    bool flows = magic[0] == 0xcf && magic[1] == 0x10;
-    if (!flows && !is_pcap_magic(magic)) {
-        snprintf(err, errlen,
-                 "%s: not a pcap, pcapng or flow-tools file (first bytes %02x %02x %02x "
-                 "%02x)",
-                 name, magic[0], magic[1], magic[2], magic[3]);
+    struct bpfexpr *records = NULL;
+    if (filter && *filter && !kind->packets &&
+        !(records = bpfexpr_create(filter, name, err, errlen))) {
         if (!is_stdin)
             fclose(fp);
         return NULL;
     }
-    /* Give the sniffed bytes back: by seeking where the stream allows it,
-     * else by replaying them in front of it. */
-    FILE *in = NULL;
-    if (!is_stdin && fseek(fp, 0, SEEK_SET) == 0)
-        in = fp;
-    else if (!(in = replay_open(fp, magic, sizeof(magic)))) {
-        snprintf(err, errlen, "%s: %s", name, strerror(errno));
-        if (!is_stdin)
-            fclose(fp);
+    FILE *in = rewind_stream(fp, name, head, got, err, errlen);
+    void *impl = in ? kind->open(in, name, filter, err, errlen) : NULL;
+    if (!impl) {
+        bpfexpr_destroy(records);
         return NULL;
     }
-    bool pcapng = magic[0] == 0x0a && magic[1] == 0x0d;
-    void *impl = flows ? flowfile_open(in, name, err, errlen)
-                       : pcapfile_open(in, name, pcapng, filter, err, errlen);
-    if (!impl)
-        return NULL;
     struct source *s = xcalloc(1, sizeof(*s));
-    s->ops = flows ? &flowfile_ops : &pcapfile_ops;
-    s->flows = flows;
+    s->kind = kind;
     s->impl = impl;
-    s->name = strdup(name);
+    s->records = records;
+    s->name = xstrdup(name);
     return s;
 }
 
 bool source_next(struct source *s, struct event *ev)
 {
-    return s->ops->next(s->impl, ev, &s->stats);
-}
-
-bool source_scan(struct source *s, struct activity *act, struct gaps *gaps)
-{
-    struct event ev;
-    bool any = false;
-    while (source_next(s, &ev)) {
-        activity_add(act, ev.time_ns, ev.end_ns, (double)ev.octets);
-        if (gaps)
-            gaps_add(gaps, ev.time_ns, ev.end_ns);
-        any = true;
-    }
-    return any;
+    while (s->kind->next(s->impl, ev, &s->stats))
+        if (!s->records || bpfexpr_match(s->records, ev))
+            return true;
+    return false;
 }
 
 const struct source_stats *source_stats(const struct source *s)
@@ -160,9 +162,14 @@ const struct source_stats *source_stats(const struct source *s)
     return &s->stats;
 }
 
-bool source_is_flows(const struct source *s)
+const struct source_kind *source_kind(const struct source *s)
 {
-    return s->flows;
+    return s->kind;
+}
+
+int source_fd(const struct source *s)
+{
+    return s->kind->fd ? s->kind->fd(s->impl) : -1;
 }
 
 const char *source_name(const struct source *s)
@@ -174,15 +181,8 @@ void source_destroy(struct source *s)
 {
     if (!s)
         return;
-    s->ops->destroy(s->impl);
+    s->kind->destroy(s->impl);
+    bpfexpr_destroy(s->records);
     free(s->name);
     free(s);
-}
-
-const char *addr_format(const struct addr *a, char *buf, unsigned len)
-{
-    /* family 0 (a side a record does not name) reads as 0.0.0.0 */
-    if (!inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->b, buf, len))
-        snprintf(buf, len, "?");
-    return buf;
 }

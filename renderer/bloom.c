@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 #include "renderer/shader.h"
 
 extern const unsigned char res_screen_vert[], res_bloom_frag[];

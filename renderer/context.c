@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 struct glctx {
     bool headless;
@@ -24,7 +24,9 @@ struct glctx {
     GLuint fbo, color;
     /* window */
     GLFWwindow *win;
-    struct glctx_input pending; /* guarded by being on the main thread */
+    /* input since the last frame; GLFW calls back on the main thread */
+    struct glctx_event pending[GLCTX_EVENTS_MAX];
+    size_t npending;
 };
 
 /* FLOWSWARM_EGL picks the platform: "device" takes the first EGL device
@@ -130,30 +132,109 @@ static bool create_headless(struct glctx *c, char *err, size_t errlen)
     return true;
 }
 
-static void on_key(GLFWwindow *win, int key, int scancode, int action, int mods)
+static struct glctx_event *push_event(GLFWwindow *win, enum glctx_event_type type)
 {
     struct glctx *c = glfwGetWindowUserPointer(win);
-    if (action != GLFW_PRESS && action != GLFW_REPEAT)
+    if (c->npending == GLCTX_EVENTS_MAX)
+        return NULL;
+    struct glctx_event *e = &c->pending[c->npending++];
+    memset(e, 0, sizeof(*e));
+    e->type = type;
+    return e;
+}
+
+static unsigned mods_of(int glfw_mods)
+{
+    return (glfw_mods & GLFW_MOD_SHIFT ? GLCTX_MOD_SHIFT : 0) |
+           (glfw_mods & GLFW_MOD_CONTROL ? GLCTX_MOD_CTRL : 0) |
+           (glfw_mods & GLFW_MOD_ALT ? GLCTX_MOD_ALT : 0);
+}
+
+/* GLFW names printable keys by their US-layout character already. */
+static int key_of(int k)
+{
+    static const struct {
+        int glfw, key;
+    } named[] = {
+        {GLFW_KEY_ESCAPE, GLCTX_KEY_ESCAPE},       {GLFW_KEY_ENTER, GLCTX_KEY_ENTER},
+        {GLFW_KEY_TAB, GLCTX_KEY_TAB},             {GLFW_KEY_BACKSPACE, GLCTX_KEY_BACKSPACE},
+        {GLFW_KEY_DELETE, GLCTX_KEY_DELETE},       {GLFW_KEY_LEFT, GLCTX_KEY_LEFT},
+        {GLFW_KEY_RIGHT, GLCTX_KEY_RIGHT},         {GLFW_KEY_UP, GLCTX_KEY_UP},
+        {GLFW_KEY_DOWN, GLCTX_KEY_DOWN},           {GLFW_KEY_PAGE_UP, GLCTX_KEY_PAGE_UP},
+        {GLFW_KEY_PAGE_DOWN, GLCTX_KEY_PAGE_DOWN}, {GLFW_KEY_HOME, GLCTX_KEY_HOME},
+        {GLFW_KEY_END, GLCTX_KEY_END},             {GLFW_KEY_KP_ADD, GLCTX_KEY_KP_ADD},
+        {GLFW_KEY_KP_SUBTRACT, GLCTX_KEY_KP_SUBTRACT},
+        {GLFW_KEY_KP_ENTER, GLCTX_KEY_KP_ENTER},
+    };
+    if (k >= GLFW_KEY_SPACE && k <= GLFW_KEY_GRAVE_ACCENT)
+        return k;
+    if (k >= GLFW_KEY_F1 && k <= GLFW_KEY_F12)
+        return GLCTX_KEY_F1 + (k - GLFW_KEY_F1);
+    for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+        if (named[i].glfw == k)
+            return named[i].key;
+    return GLCTX_KEY_UNKNOWN;
+}
+
+static void on_key(GLFWwindow *win, int key, int scancode, int action, int mods)
+{
+    struct glctx_event *e = push_event(win, GLCTX_KEY);
+    if (!e)
         return;
-    switch (key) {
-    case GLFW_KEY_ESCAPE: case GLFW_KEY_Q:
-        c->pending.quit = true;
-        break;
-    case GLFW_KEY_SPACE:
-        c->pending.pause_toggle = !c->pending.pause_toggle;
-        break;
-    case GLFW_KEY_EQUAL: case GLFW_KEY_KP_ADD: case GLFW_KEY_RIGHT_BRACKET:
-        c->pending.speed_steps++;
-        break;
-    case GLFW_KEY_MINUS: case GLFW_KEY_KP_SUBTRACT: case GLFW_KEY_LEFT_BRACKET:
-        c->pending.speed_steps--;
-        break;
-    case GLFW_KEY_S: case GLFW_KEY_F12:
-        c->pending.screenshot = true;
-        break;
-    default:
-        break;
+    e->key = key_of(key);
+    e->press = action != GLFW_RELEASE;
+    e->repeat = action == GLFW_REPEAT;
+    e->mods = mods_of(mods);
+}
+
+static void on_char(GLFWwindow *win, unsigned codepoint)
+{
+    struct glctx_event *e = push_event(win, GLCTX_TEXT);
+    if (e)
+        e->codepoint = codepoint;
+}
+
+/* The pointer in framebuffer pixels (the window's units may differ on a
+ * hi-DPI screen). */
+static void pointer(GLFWwindow *win, double *x, double *y)
+{
+    int ww, wh, fw, fh;
+    glfwGetCursorPos(win, x, y);
+    glfwGetWindowSize(win, &ww, &wh);
+    glfwGetFramebufferSize(win, &fw, &fh);
+    if (ww > 0 && wh > 0) {
+        *x *= (double)fw / ww;
+        *y *= (double)fh / wh;
     }
+}
+
+static void on_button(GLFWwindow *win, int button, int action, int mods)
+{
+    struct glctx_event *e = push_event(win, GLCTX_BUTTON);
+    if (!e)
+        return;
+    e->button = button == GLFW_MOUSE_BUTTON_RIGHT    ? GLCTX_BUTTON_RIGHT
+                : button == GLFW_MOUSE_BUTTON_MIDDLE ? GLCTX_BUTTON_MIDDLE
+                                                     : GLCTX_BUTTON_LEFT;
+    e->press = action == GLFW_PRESS;
+    e->mods = mods_of(mods);
+    pointer(win, &e->x, &e->y);
+}
+
+static void on_motion(GLFWwindow *win, double x, double y)
+{
+    struct glctx_event *e = push_event(win, GLCTX_MOTION);
+    if (e)
+        pointer(win, &e->x, &e->y);
+}
+
+static void on_scroll(GLFWwindow *win, double dx, double dy)
+{
+    struct glctx_event *e = push_event(win, GLCTX_SCROLL);
+    if (!e)
+        return;
+    e->x = dx;
+    e->y = dy;
 }
 
 static void on_glfw_error(int code, const char *msg)
@@ -185,6 +266,10 @@ static bool create_window(struct glctx *c, const char *title, char *err, size_t 
     }
     glfwSetWindowUserPointer(c->win, c);
     glfwSetKeyCallback(c->win, on_key);
+    glfwSetCharCallback(c->win, on_char);
+    glfwSetMouseButtonCallback(c->win, on_button);
+    glfwSetCursorPosCallback(c->win, on_motion);
+    glfwSetScrollCallback(c->win, on_scroll);
     glfwMakeContextCurrent(c->win);
     glfwSwapInterval(1);
     if (!gladLoadGL((GLADloadfunc)glfwGetProcAddress)) {
@@ -248,17 +333,22 @@ void glctx_begin_frame(struct glctx *c, int *w, int *h)
     glViewport(0, 0, *w, *h);
 }
 
-void glctx_end_frame(struct glctx *c, struct glctx_input *in)
+size_t glctx_end_frame(struct glctx *c, struct glctx_event *out, size_t max)
 {
-    memset(in, 0, sizeof(*in));
     if (c->headless)
-        return;
+        return 0;
     glfwSwapBuffers(c->win);
     glfwPollEvents();
-    *in = c->pending;
-    if (glfwWindowShouldClose(c->win))
-        in->quit = true;
-    memset(&c->pending, 0, sizeof(c->pending));
+    if (glfwWindowShouldClose(c->win)) { /* said once, even past a full queue */
+        glfwSetWindowShouldClose(c->win, GLFW_FALSE);
+        if (c->npending == GLCTX_EVENTS_MAX)
+            c->npending--;
+        c->pending[c->npending++] = (struct glctx_event){.type = GLCTX_CLOSE};
+    }
+    size_t n = c->npending < max ? c->npending : max;
+    memcpy(out, c->pending, n * sizeof(*out));
+    c->npending = 0;
+    return n;
 }
 
 bool glctx_display_available(void)

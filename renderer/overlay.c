@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 #include "renderer/palette.h"
 #include "renderer/shader.h"
 #include "renderer/text.h"
@@ -46,8 +46,6 @@ struct overlay {
     size_t ndiscs, capdiscs;
     struct ranked *order; /* hubs by heat */
     size_t cap_order;
-    double *bins; /* histogram */
-    size_t cap_bins;
     /* last frame's talkers, kept unless clearly overtaken (no flicker) */
     uint32_t prev[MAX_TALKERS];
     struct addr prev_addr[MAX_TALKERS];
@@ -97,7 +95,6 @@ void overlay_destroy(struct overlay *o)
     free(o->boxes);
     free(o->discs);
     free(o->order);
-    free(o->bins);
     free(o);
 }
 
@@ -418,31 +415,53 @@ static void fmt_time(int64_t ns, bool with_date, char *buf, size_t len)
  * dim, a mark at the clock. Bar heights go with the square root of the
  * octets, so quiet stretches stay visible beside a burst. Returns the
  * top of what it drew (the bottom margin when there is no histogram). */
+/* Where the histogram goes in a w by h frame. */
+struct hist_geom {
+    float unit, m, x0, x1, y0, y1, hh, bar;
+    int px;
+};
+
+static void hist_geometry(int w, int h, struct hist_geom *g)
+{
+    g->unit = (float)h / 720.0f;
+    g->m = 20 * g->unit;
+    g->px = text_px(11, h, 9);
+    float below = fmaxf(g->m, 1.35f * (float)g->px + 3 * g->unit);
+    g->x0 = g->m;
+    g->x1 = (float)w - g->m;
+    g->hh = 36 * g->unit;
+    g->y1 = (float)h - below;
+    g->y0 = g->y1 - g->hh;
+    g->bar = fmaxf(2.0f, roundf(3 * g->unit));
+}
+
+size_t overlay_histogram_bars(int w, int h)
+{
+    struct hist_geom g;
+    hist_geometry(w, h, &g);
+    if (w < 8 * g.m)
+        return 0;
+    return (size_t)((g.x1 - g.x0) / g.bar);
+}
+
 static float histogram(struct overlay *o, const struct render_hud *hud, int w, int h)
 {
-    float unit = (float)h / 720.0f, m = 20 * unit;
-    const struct activity *a = hud->activity;
-    if (!a || !a->any || w < 8 * m)
+    struct hist_geom g;
+    hist_geometry(w, h, &g);
+    float unit = g.unit, m = g.m;
+    size_t nb = overlay_histogram_bars(w, h);
+    if (!hud->bins || hud->nbins == 0 || nb == 0)
         return (float)h - m;
-    int64_t from = hud->span_first_ns, to = hud->span_last_ns;
-    if (hud->clock_ns > to)
-        to = hud->clock_ns;
-    if (to <= from)
-        to = from + 1000000000;
+    if (nb > hud->nbins)
+        nb = hud->nbins;
+    int64_t from = hud->hist_from_ns, to = hud->hist_to_ns;
     /* the bars, with the span's ends written under them */
-    int px = text_px(11, h, 9);
-    float below = fmaxf(m, 1.35f * (float)px + 3 * unit);
-    float x0 = m, x1 = (float)w - m, hh = 36 * unit, y1 = (float)h - below, y0 = y1 - hh;
-    float bar = fmaxf(2.0f, roundf(3 * unit));
-    size_t nb = (size_t)((x1 - x0) / bar);
-    if (nb > o->cap_bins) {
-        o->cap_bins = nb;
-        o->bins = xreallocarray(o->bins, nb, sizeof(*o->bins));
-    }
-    activity_bins(a, from, to, o->bins, nb);
+    int px = g.px;
+    float x0 = g.x0, x1 = g.x1, hh = g.hh, y1 = g.y1, y0 = g.y0, bar = g.bar;
+    const double *bins = hud->bins;
     double most = 0;
     for (size_t i = 0; i < nb; i++)
-        most = fmax(most, o->bins[i]);
+        most = fmax(most, bins[i]);
     float mark = x0 + (float)((double)(hud->clock_ns - from) / (double)(to - from)) * (x1 - x0);
     mark = fminf(fmaxf(mark, x0), x1);
     const float frame[4] = {0.10f, 0.12f, 0.18f, 0.55f};
@@ -450,9 +469,9 @@ static float histogram(struct overlay *o, const struct render_hud *hud, int w, i
     const float ahead[4] = {0.30f, 0.33f, 0.42f, 0.55f};
     quad(o, x0, y0, x1, y1, frame);
     for (size_t i = 0; i < nb && most > 0; i++) {
-        if (!(o->bins[i] > 0))
+        if (!(bins[i] > 0))
             continue;
-        float bh = fmaxf(1.0f, (float)sqrt(o->bins[i] / most) * (hh - 2 * unit));
+        float bh = fmaxf(1.0f, (float)sqrt(bins[i] / most) * (hh - 2 * unit));
         float bx = x0 + (float)i * bar;
         quad(o, bx, y1 - bh, bx + bar - (bar > 2 ? 1 : 0), y1,
              bx + bar <= mark ? played : ahead);

@@ -25,6 +25,9 @@ void overlay_destroy(struct overlay *o);
 void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
                   const struct overlay_view *v);
 
+/* See render_histogram_bars(). */
+size_t overlay_histogram_bars(int w, int h);
+
 const struct render_box *overlay_layout(const struct overlay *o, size_t *n);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include <glad/gl.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 enum { MAX_BUFFERS = 16 };
 

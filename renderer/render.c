@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 #include "renderer/bloom.h"
 #include "renderer/overlay.h"
 #include "renderer/palette.h"
@@ -475,6 +475,11 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
 void render_skip(struct render *r, const struct swarm *s, int w, int h, float dt)
 {
     update_camera(r, s, w, h, dt);
+}
+
+size_t render_histogram_bars(int w, int h)
+{
+    return overlay_histogram_bars(w, h);
 }
 
 const struct render_box *render_layout(const struct render *r, size_t *n)

@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/activity.h"
 #include "swarm/swarm.h"
 
 /* What the HUD shows besides the swarm itself. */
@@ -19,10 +18,12 @@ struct render_hud {
     double octets_per_s;
     uint64_t dropped, clamped;
     bool paused;
-    /* the histogram: octets over capture time, drawn from span_first_ns
-     * to span_last_ns (the clock, if later); NULL: none */
-    const struct activity *activity;
-    int64_t span_first_ns, span_last_ns;
+    /* the histogram: octets over capture time in nbins equal bins from
+     * hist_from_ns to hist_to_ns (nbins is render_histogram_bars() for
+     * the frame's size); NULL or 0 bins: no histogram */
+    const double *bins;
+    size_t nbins;
+    int64_t hist_from_ns, hist_to_ns;
 };
 
 struct render_opts {
@@ -65,6 +66,10 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
 /* Moves the camera as render_frame() would, without drawing: for frames
  * that nobody will see (a screenshot of a later moment). */
 void render_skip(struct render *r, const struct swarm *s, int w, int h, float dt);
+
+/* How many bars the histogram of a w by h frame has: the bins that
+ * render_hud.bins must hold. */
+size_t render_histogram_bars(int w, int h);
 
 /* The boxes of the last frame drawn; valid until the next frame. */
 const struct render_box *render_layout(const struct render *r, size_t *n);

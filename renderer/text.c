@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 #include "renderer/shader.h"
 
 extern const unsigned char res_text_vert[], res_text_frag[];

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 #include "swarm/table.h"
 
 /* Physics constants, in world units (a hub ring is a few hundred across)

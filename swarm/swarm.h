@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/event.h"
+#include "base/event.h"
 #include "swarm/services.h"
 
 enum { SWARM_SPRINGS = 4 }; /* hubs one host is tied to at most */

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 struct entry {
     struct addr key;

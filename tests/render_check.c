@@ -11,7 +11,8 @@
 
 #include "check.h"
 #include "ingest/ingest.h"
-#include "ingest/xalloc.h"
+#include "timeline/activity.h"
+#include "base/xalloc.h"
 #include "renderer/context.h"
 #include "renderer/readback.h"
 #include "renderer/render.h"
@@ -28,6 +29,11 @@ static double lit(const uint8_t *rgba)
     return (double)on / (double)n;
 }
 
+static void add_activity(void *ctx, const struct event *ev)
+{
+    activity_add(ctx, ev->time_ns, ev->end_ns, (double)ev->octets);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -39,7 +45,8 @@ int main(int argc, char **argv)
     const char *paths[1] = {argv[1]};
     struct ingest_opts io = {.paths = paths, .npaths = 1};
     static struct activity act;
-    if (!ingest_scan(&io, &act, NULL, err, sizeof(err))) {
+    activity_init(&act);
+    if (!ingest_scan(&io, add_activity, &act, err, sizeof(err))) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "ingest/activity.h"
+#include "timeline/activity.h"
 
 #define MS INT64_C(1000000)
 #define SEC INT64_C(1000000000)

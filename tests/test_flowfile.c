@@ -66,7 +66,7 @@ static void test_stream_v1(bool be)
         fprintf(stderr, "%s\n", err);
         return;
     }
-    CHECK(source_is_flows(s));
+    CHECK(source_kind(s)->flows);
     struct event ev;
     int n = 0;
     while (source_next(s, &ev)) {

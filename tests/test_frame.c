@@ -12,13 +12,14 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 #include "renderer/context.h"
-#include "renderer/image.h"
+#include "output/image.h"
 #include "renderer/palette.h"
 #include "renderer/readback.h"
 #include "renderer/render.h"
 #include "swarm/swarm.h"
+#include "timeline/activity.h"
 
 #define SEC INT64_C(1000000000)
 static const int64_t T0 = INT64_C(1700000000) * SEC; /* 2023-11-14 22:13:20 UTC */
@@ -101,8 +102,10 @@ static void frame_free(struct frame *f)
 }
 
 /* Renders the swarm's state once (after `warm` camera steps) at w by h. */
-static bool render_scene(const struct swarm *s, const struct render_hud *hud, int w, int h,
-                         struct frame *out)
+/* Renders the swarm's state once at w by h, with act's octets (if not
+ * NULL) in the histogram over the hud's span. */
+static bool render_scene(const struct swarm *s, const struct render_hud *hud_in,
+                         const struct activity *act, int w, int h, struct frame *out)
 {
     char err[512];
     struct glctx *ctx = glctx_create(&(struct glctx_opts){.width = w, .height = h,
@@ -116,7 +119,16 @@ static bool render_scene(const struct swarm *s, const struct render_hud *hud, in
     }
     int fw, fh;
     glctx_begin_frame(ctx, &fw, &fh);
-    render_frame(r, s, hud, fw, fh, 1.0f / 30);
+    struct render_hud hud = *hud_in;
+    double *bins = NULL;
+    if (act && act->any) {
+        hud.nbins = render_histogram_bars(fw, fh);
+        bins = xcalloc(hud.nbins, sizeof(*bins));
+        activity_bins(act, hud.hist_from_ns, hud.hist_to_ns, bins, hud.nbins);
+        hud.bins = bins;
+    }
+    render_frame(r, s, &hud, fw, fh, 1.0f / 30);
+    free(bins);
     out->w = fw;
     out->h = fh;
     out->rgba = xmalloc((size_t)fw * fh * 4);
@@ -317,10 +329,10 @@ int main(int argc, char **argv)
     scene_small(s, &act, 150);
     int64_t clock = T0 + 149 * SEC / 30;
     struct render_hud hud = {.clock_ns = clock, .speed = 1, .events_per_s = 1234,
-                             .octets_per_s = 5.6e6, .activity = &act,
-                             .span_first_ns = T0, .span_last_ns = T0 + 10 * SEC};
+                             .octets_per_s = 5.6e6, .hist_from_ns = T0,
+                             .hist_to_ns = T0 + 10 * SEC};
     struct frame f = {0};
-    if (!render_scene(s, &hud, 640, 360, &f))
+    if (!render_scene(s, &hud, &act, 640, 360, &f))
         return 1;
     check_hud(&f, "2023-11-14 22:13:24 UTC");
     check_no_overlap(&f, "small");
@@ -358,7 +370,7 @@ int main(int argc, char **argv)
     /* the same scene at 8K: everything scales, text stays sharp (as many
      * saturated pixels in the clock as at 360p, not a blurred upscale) */
     struct frame big = {0};
-    if (render_scene(s, &hud, 7680, 4320, &big)) {
+    if (render_scene(s, &hud, &act, 7680, 4320, &big)) {
         const struct render_box *c0 = find(&f, ITEM_CLOCK), *c1 = find(&big, ITEM_CLOCK);
         CHECK(c0 && c1);
         if (c0 && c1) {
@@ -382,7 +394,7 @@ int main(int argc, char **argv)
     s = swarm_create(NULL);
     scene_crowd(s, 90);
     hud = (struct render_hud){.clock_ns = T0 + 3 * SEC, .speed = 1};
-    if (render_scene(s, &hud, 1280, 720, &f)) {
+    if (render_scene(s, &hud, NULL, 1280, 720, &f)) {
         check_no_overlap(&f, "crowd");
         check_legend(&f, s);
         check_reference(&f, refdir, "crowd-1280x720", update);

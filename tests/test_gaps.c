@@ -1,7 +1,7 @@
 /* Idle gaps: found in order, split and trimmed by late events, and only
  * those longer than the threshold kept. */
 #include "check.h"
-#include "ingest/gaps.h"
+#include "timeline/gaps.h"
 
 #define S INT64_C(1000000000)
 

@@ -2,7 +2,7 @@
  * mapped to capture time with idle gaps cut. */
 #include <string.h>
 
-#include "app/timeline.h"
+#include "timeline/timeline.h"
 #include "check.h"
 
 #define S INT64_C(1000000000)

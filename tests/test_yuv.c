@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "renderer/yuv.h"
+#include "output/yuv.h"
 
 /* One w x h RGBA picture (rows bottom-up, as GL reads them), converted. */
 struct conv {

@@ -1,6 +1,6 @@
 /* The doubling histogram. Positions are computed in double: capture times
  * near 2^60 ns lose a few hundred ns there, far below a bucket's width. */
-#include "ingest/activity.h"
+#include "timeline/activity.h"
 
 #include <math.h>
 #include <string.h>

@@ -6,11 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* An IP address; IPv4 uses the first 4 bytes of b, the rest are zero. */
-struct addr {
-    uint8_t family; /* 4 or 6; 0: not known (a flow aggregate without it) */
-    uint8_t b[16];
-};
+#include "base/addr.h"
 
 struct event {
     int64_t time_ns; /* capture time, ns since the Unix epoch (UTC) */
@@ -28,18 +24,5 @@ enum {
     EVENT_CLAMPED = 1, /* arrived too late for the reorder window: its time
                           was raised to keep the stream in order */
 };
-
-/* Text form of an address (inet_ntop); buf needs 46 bytes. */
-const char *addr_format(const struct addr *a, char *buf, unsigned len);
-
-static inline bool addr_equal(const struct addr *a, const struct addr *b)
-{
-    if (a->family != b->family)
-        return false;
-    for (int i = 0; i < 16; i++)
-        if (a->b[i] != b->b[i])
-            return false;
-    return true;
-}
 
 #endif

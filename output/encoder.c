@@ -6,7 +6,7 @@
  * their own, fed frames in place (no copy) through a short queue; a full
  * queue makes the caller wait, so no frame is ever dropped. Each frame's
  * tag comes back once the thread is done reading it. */
-#include "renderer/encoder.h"
+#include "output/encoder.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -15,8 +15,8 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
-#include "renderer/yuv.h"
+#include "base/xalloc.h"
+#include "output/yuv.h"
 
 enum { SLOTS = ENCODER_QUEUE, DONE = 16 };
 

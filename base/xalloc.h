@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static inline void *xalloc_check(void *p, size_t n)
 {
@@ -35,6 +36,13 @@ static inline void *xreallocarray(void *p, size_t n, size_t sz)
         return xalloc_check(NULL, (size_t)-1);
     size_t bytes = n * sz;
     return xalloc_check(realloc(p, bytes ? bytes : 1), bytes);
+}
+
+/* A copy of the string s; free with free(). */
+static inline char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
 }
 
 #endif

@@ -2,12 +2,12 @@
  * covered span or, starting past its end by more than the threshold,
  * opens a gap; an event out of order can only land in an older gap,
  * found by binary search, which it cuts in two (or trims). */
-#include "ingest/gaps.h"
+#include "timeline/gaps.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 void gaps_init(struct gaps *g, int64_t min_ns)
 {

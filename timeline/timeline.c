@@ -1,6 +1,6 @@
 /* Shown time runs through the span from start to stop; in a gap longer
  * than skip_ns it runs skip_ns into the gap and then jumps to its end. */
-#include "app/timeline.h"
+#include "timeline/timeline.h"
 
 #include <ctype.h>
 #include <math.h>

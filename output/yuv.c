@@ -2,7 +2,7 @@
  * coefficients, rounded once: Y matches libswscale's BT.709 output to
  * within 1, and so does chroma on smooth pictures (on noise the two
  * differ by their chroma filters, not their matrices). */
-#include "renderer/yuv.h"
+#include "output/yuv.h"
 
 #include <stddef.h>
 

@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/activity.h"
-#include "ingest/gaps.h"
+#include "timeline/activity.h"
+#include "timeline/gaps.h"
 
 struct timeline {
     struct activity activity; /* octets over the capture, for the HUD */

@@ -1,6 +1,6 @@
 /* PNG through libavcodec: one frame in, one packet out (and the reverse
  * for reading), with libswscale for the pixel formats. */
-#include "renderer/image.h"
+#include "output/image.h"
 
 #include <errno.h>
 #include <libavcodec/avcodec.h>
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ingest/xalloc.h"
+#include "base/xalloc.h"
 
 static bool av_fail(const char *path, const char *what, int averr, char *err, size_t errlen)
 {

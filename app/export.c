@@ -1,0 +1,251 @@
+/* The export loop: render, read back through the pixel-pack ring, and
+ * hand frames to the encoder's thread; or simulate up to a still. */
+#include "app/export.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/pipeline.h"
+#include "app/progress.h"
+#include "base/xalloc.h"
+#include "output/encoder.h"
+#include "output/image.h"
+#include "renderer/readback.h"
+
+struct export {
+    const struct options *o;
+    struct pipeline *p;
+    struct encoder *enc; /* NULL: a still alone */
+    struct readback *rb;
+    struct progress prog;
+    double speed, step_ns;
+    float dt;
+    int64_t total; /* frames; 0: until the input ends */
+    int64_t frame;
+    uint8_t *still; /* the last frame, for --screenshot */
+    bool have_still;
+    char err[512];
+};
+
+/* Whether path can be written, found out now rather than after the
+ * whole replay; a file made only to find out is removed again. */
+static bool probe_writable(const char *path, char *err, size_t errlen)
+{
+    bool existed = access(path, F_OK) == 0;
+    FILE *f = fopen(path, "ab");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    fclose(f);
+    if (!existed)
+        remove(path);
+    return true;
+}
+
+/* The speed and the number of frames: fitted into --duration unless
+ * --speed is given; unknown (0) for stdin. */
+static void plan(struct export *x)
+{
+    const struct options *o = x->o;
+    const struct timeline *tl = x->p->tl;
+    x->speed = o->speed;
+    if (tl->known) {
+        double span = (double)timeline_shown_ns(tl) / 1e9;
+        if (x->speed <= 0)
+            x->speed = span > 0 ? span / o->duration : 1.0;
+        x->total = (int64_t)ceil(span / x->speed * o->fps - 1e-9) + 1;
+        if (o->speed <= 0)
+            x->total = (int64_t)llround(o->duration * o->fps);
+    } else if (x->speed <= 0) {
+        x->speed = 1.0;
+    }
+    x->step_ns = x->speed * 1e9 / o->fps;
+    x->dt = (float)(1.0 / o->fps);
+}
+
+static bool open_outputs(struct export *x)
+{
+    const struct options *o = x->o;
+    if (o->output && strcmp(o->output, "-") == 0 && isatty(STDOUT_FILENO)) {
+        snprintf(x->err, sizeof(x->err), "-o -: standard output is a terminal; send the "
+                                         "video to a file or a pipe");
+        return false;
+    }
+    if (o->screenshot && !probe_writable(o->screenshot, x->err, sizeof(x->err)))
+        return false;
+    if (!(x->p = pipeline_create(o, true, x->err, sizeof(x->err))))
+        return false;
+    if (o->output) {
+        x->enc = encoder_create(
+            &(struct encoder_opts){.path = o->output, .width = o->width, .height = o->height,
+                                   .fps_num = o->fps_num, .fps_den = o->fps_den,
+                                   .crf = o->crf, .preset = o->preset},
+            x->err, sizeof(x->err));
+        if (!x->enc)
+            return false;
+        x->rb = readback_create(o->width, o->height, 2, ENCODER_QUEUE + 1);
+    }
+    if (o->screenshot)
+        x->still = xmalloc((size_t)o->width * (size_t)o->height * 4);
+    return true;
+}
+
+static const char *destination(const struct options *o)
+{
+    if (!o->output)
+        return o->screenshot;
+    return strcmp(o->output, "-") ? o->output : "stdout";
+}
+
+static void say_start(const struct export *x)
+{
+    const struct options *o = x->o;
+    if (o->quiet)
+        return;
+    char gl[160];
+    glctx_describe(x->p->ctx, gl, sizeof gl);
+    fprintf(stderr, "flowswarm: rendering to %s at %dx%d, %.5g fps, speed x%.4g (%s)\n",
+            destination(o), o->width, o->height, o->fps, x->speed, gl);
+}
+
+/* Gives the frames the encoder has read back to the readback ring, and
+ * waits for one while the ring's next buffer is still with the encoder. */
+static void give_back(struct readback *rb, struct encoder *enc)
+{
+    unsigned tag;
+    while (encoder_done(enc, &tag, false))
+        readback_release(rb, tag);
+    while (readback_blocked(rb) && encoder_done(enc, &tag, true))
+        readback_release(rb, tag);
+}
+
+/* Draws the frame and queues it for the encoder; false once the encoder
+ * has failed. */
+static bool encode_frame(struct export *x, const struct render_hud *hud, int w, int h)
+{
+    render_frame(x->p->rnd, x->p->sw, hud, w, h, x->dt);
+    give_back(x->rb, x->enc);
+    unsigned tag;
+    const uint8_t *px = readback_push(x->rb, &tag);
+    if (px && !encoder_write(x->enc, px, tag)) {
+        readback_release(x->rb, tag);
+        return false;
+    }
+    return true;
+}
+
+/* Makes frame x->frame. 1: go on; 0: the input is over; -1: failed. */
+static int step(struct export *x)
+{
+    struct pipeline *p = x->p;
+    if (!p->have_first) { /* stdin: the clock starts at the first event */
+        int started = pipeline_start(p, true, x->err, sizeof(x->err));
+        if (started <= 0)
+            return started;
+    }
+    pipeline_advance(p, (int64_t)llround((double)x->frame * x->step_ns), true);
+    if (!p->tl->known &&
+        ((feed_ended(p->feed) && x->frame > 0) || p->clock > p->tl->stop))
+        return 0;
+    swarm_step(p->sw, p->clock, x->dt);
+    int w, h;
+    glctx_begin_frame(p->ctx, &w, &h);
+    struct render_hud *hud = hud_update(p->hud, &(struct hud_sources){p->feed, p->in, p->tl,
+                                                                      p->sw},
+                                        p->clock, w, h);
+    if (!x->enc) /* a still of the last frame: the others are not drawn */
+        render_skip(p->rnd, p->sw, w, h, x->dt);
+    else if (!encode_frame(x, hud, w, h))
+        return 0;
+    progress_show(&x->prog, x->frame + 1, x->total, p->clock, false);
+    return 1;
+}
+
+/* The frames still in the readback ring go to the encoder, the last one
+ * kept for the still; a still alone is drawn now. */
+static void drain(struct export *x)
+{
+    const struct options *o = x->o;
+    size_t bytes = (size_t)o->width * (size_t)o->height * 4;
+    if (!x->enc) {
+        int w, h;
+        glctx_begin_frame(x->p->ctx, &w, &h);
+        render_frame(x->p->rnd, x->p->sw, hud_view(x->p->hud), w, h, 0);
+        readback_now(w, h, x->still);
+        x->have_still = true;
+        return;
+    }
+    unsigned tag;
+    for (const uint8_t *px; (px = readback_drain(x->rb, &tag));) {
+        if (x->still) { /* the frames drain in order: the last one stays */
+            memcpy(x->still, px, bytes);
+            x->have_still = true;
+        }
+        if (!encoder_write(x->enc, px, tag)) {
+            readback_release(x->rb, tag);
+            break;
+        }
+    }
+}
+
+/* Closes the video and writes the still. False with err set. */
+static bool finish(struct export *x)
+{
+    const struct options *o = x->o;
+    bool ok = !x->enc || encoder_finish(x->enc);
+    progress_show(&x->prog, x->frame, x->total ? x->total : x->frame, x->p->clock, true);
+    if (!ok) {
+        snprintf(x->err, sizeof(x->err), "%s: %s",
+                 strcmp(o->output, "-") ? o->output : "<stdout>", encoder_error(x->enc));
+        return false;
+    }
+    pipeline_report_input(x->p->in, o->quiet);
+    if (x->enc && !o->quiet)
+        fprintf(stderr, "flowswarm: wrote %" PRId64 " frames to %s%s\n",
+                encoder_frames(x->enc), destination(o),
+                pipeline_interrupted() ? " (interrupted; the file is complete up to there)"
+                                       : "");
+    if (x->still && x->have_still) {
+        if (!image_write_png(o->screenshot, x->still, o->width, o->height, x->err,
+                             sizeof(x->err)))
+            return false;
+        if (!o->quiet)
+            fprintf(stderr, "flowswarm: saved the last frame to %s\n", o->screenshot);
+    }
+    return true;
+}
+
+int export_run(const struct options *o)
+{
+    struct export *x = xcalloc(1, sizeof(*x));
+    x->o = o;
+    int status = 1, r = 1;
+    if (!open_outputs(x))
+        goto done;
+    plan(x);
+    x->p->hud = hud_create((unsigned)fmax(1, round(o->fps)), x->speed);
+    say_start(x);
+    progress_init(&x->prog, o->quiet);
+    for (; !pipeline_interrupted() && (x->total == 0 || x->frame < x->total); x->frame++)
+        if ((r = step(x)) <= 0)
+            break;
+    if (r < 0)
+        goto done;
+    drain(x);
+    if (finish(x))
+        status = pipeline_interrupted() ? 130 : 0;
+done:
+    if (status == 1)
+        fprintf(stderr, "flowswarm: %s\n", x->err);
+    encoder_destroy(x->enc);
+    readback_destroy(x->rb);
+    pipeline_destroy(x->p);
+    free(x->still);
+    free(x);
+    return status;
+}

@@ -1,0 +1,41 @@
+/* What the HUD shows besides the swarm, gathered for the renderer as
+ * plain values: the clock and speed, capture-time rates over the last
+ * second, drops and clamps, and the histogram's bins for the frame's
+ * size. */
+#ifndef FLOWSWARM_HUD_H
+#define FLOWSWARM_HUD_H
+
+#include <stdint.h>
+
+#include "app/feed.h"
+#include "ingest/ingest.h"
+#include "renderer/render.h"
+#include "swarm/swarm.h"
+#include "timeline/timeline.h"
+
+struct hud;
+
+/* rate_frames: how many frames make the last second of animation, over
+ * which events/s and bytes/s are measured (1 to 256). speed: the speed
+ * shown at first. */
+struct hud *hud_create(unsigned rate_frames, double speed);
+void hud_destroy(struct hud *h);
+
+/* What the sources of the HUD's values are. */
+struct hud_sources {
+    const struct feed *feed;
+    struct ingest *in;
+    const struct timeline *tl;
+    const struct swarm *sw;
+};
+
+/* Brings the HUD to the frame at clock, w by h pixels. The returned view
+ * is valid until the next call or hud_destroy(); the loops may change
+ * its speed and paused fields, which the HUD keeps. */
+struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int64_t clock,
+                              int w, int hpx);
+
+/* The view as last updated (for the speed and pause the loops change). */
+struct render_hud *hud_view(struct hud *h);
+
+#endif

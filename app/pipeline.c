@@ -1,0 +1,190 @@
+/* The stages of a run, built in pipeline order and torn down in reverse,
+ * and the capture clock that both loops advance. */
+#include "app/pipeline.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+/* The one global: set by the signal handler, read by the loops. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+bool pipeline_interrupted(void)
+{
+    return interrupted != 0;
+}
+
+static void to_swarm(void *ctx, const struct event *ev)
+{
+    swarm_add_event(ctx, ev);
+}
+
+/* The scan of files before a replay: time range, histogram, idle gaps. */
+static void scan_event(void *ctx, const struct event *ev)
+{
+    struct timeline *tl = ctx;
+    activity_add(&tl->activity, ev->time_ns, ev->end_ns, (double)ev->octets);
+    if (tl->skip_ns)
+        gaps_add(&tl->gaps, ev->time_ns, ev->end_ns);
+}
+
+/* The timeline: scanned up front unless stdin is among the inputs. */
+static struct timeline *make_timeline(const struct options *o, const struct ingest_opts *io,
+                                      char *err, size_t errlen)
+{
+    struct timeline *tl = xcalloc(1, sizeof(*tl));
+    tl->known = true;
+    for (size_t i = 0; i < o->ninputs; i++)
+        if (strcmp(o->inputs[i], "-") == 0)
+            tl->known = false;
+    tl->skip_ns = (int64_t)llround(o->skip_idle * 1e9);
+    gaps_init(&tl->gaps, tl->skip_ns);
+    activity_init(&tl->activity);
+    if (tl->known) {
+        if (!ingest_scan(io, scan_event, tl, err, errlen))
+            goto fail;
+        tl->first = tl->activity.first_ns;
+        tl->last = tl->activity.last_ns;
+        if (!timeline_set_span(tl, o->start, o->stop, err, errlen))
+            goto fail;
+    }
+    return tl;
+fail:
+    gaps_free(&tl->gaps);
+    free(tl);
+    return NULL;
+}
+
+static bool make_view(struct pipeline *p, bool headless, char *err, size_t errlen)
+{
+    const struct options *o = p->o;
+    p->ctx = glctx_create(&(struct glctx_opts){.width = o->width, .height = o->height,
+                                               .headless = headless,
+                                               .title = "flowswarm"},
+                          err, errlen);
+    if (!p->ctx)
+        return false;
+    p->rnd = render_create(&(struct render_opts){.talkers = (unsigned)o->talkers,
+                                                 .no_bloom = o->no_bloom},
+                           err, errlen);
+    return p->rnd != NULL;
+}
+
+struct pipeline *pipeline_create(const struct options *o, bool headless, char *err,
+                                 size_t errlen)
+{
+    struct pipeline *p = xcalloc(1, sizeof(*p));
+    p->o = o;
+    struct ingest_opts io = {.paths = o->inputs, .npaths = o->ninputs, .filter = o->filter};
+    if (!(p->tl = make_timeline(o, &io, err, errlen)))
+        goto fail;
+    if (!(p->in = ingest_create(&io, err, errlen)))
+        goto fail;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    ingest_start(p->in);
+    p->sw = swarm_create(&(struct swarm_opts){
+        .max_hosts = (unsigned)o->max_hosts,
+        .half_life_s = (float)o->half_life,
+        .scale = o->scale == 1 ? SWARM_SCALE_SQRT : SWARM_SCALE_LOG});
+    p->feed = feed_create(&(struct feed_opts){
+        .in = p->in, .sink = to_swarm, .sink_ctx = p->sw,
+        .activity = p->tl->known ? NULL : &p->tl->activity,
+        .from_ns = p->tl->known ? p->tl->start : INT64_MIN});
+    p->have_first = p->tl->known;
+    p->clock = p->tl->start;
+    if (!make_view(p, headless, err, errlen))
+        goto fail;
+    return p;
+fail:
+    pipeline_destroy(p);
+    return NULL;
+}
+
+void pipeline_destroy(struct pipeline *p)
+{
+    if (!p)
+        return;
+    hud_destroy(p->hud);
+    render_destroy(p->rnd);
+    glctx_destroy(p->ctx);
+    feed_destroy(p->feed);
+    swarm_destroy(p->sw);
+    ingest_destroy(p->in);
+    if (p->tl)
+        gaps_free(&p->tl->gaps);
+    free(p->tl);
+    free(p);
+}
+
+int pipeline_start(struct pipeline *p, bool block, char *err, size_t errlen)
+{
+    feed_until(p->feed, INT64_MIN, block);
+    const struct event *ev = feed_peek(p->feed);
+    if (!ev)
+        return 0;
+    p->tl->first = ev->time_ns;
+    if (!timeline_set_span(p->tl, p->o->start, p->o->stop, err, errlen))
+        return -1;
+    feed_set_from(p->feed, p->tl->start);
+    p->have_first = true;
+    p->clock = p->tl->start;
+    return 1;
+}
+
+/* Idle skipping where the gaps could not be found up front: once the
+ * clock is skip_ns past the last event and the next one is further on,
+ * the clock jumps to it. */
+static void skip_live(struct pipeline *p, bool block)
+{
+    const struct event *next = feed_peek(p->feed);
+    if (!p->tl->skip_ns || !next)
+        return;
+    if (p->clock < feed_reached(p->feed) + p->tl->skip_ns || next->time_ns <= p->clock)
+        return;
+    p->skipped += next->time_ns - p->clock;
+    p->clock = next->time_ns;
+    feed_until(p->feed, p->clock, block);
+}
+
+void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block)
+{
+    struct timeline *tl = p->tl;
+    p->clock = tl->known ? timeline_clock(tl, show_ns) : tl->start + show_ns + p->skipped;
+    feed_until(p->feed, p->clock, block);
+    if (!tl->known)
+        skip_live(p, block);
+}
+
+bool pipeline_over(const struct pipeline *p)
+{
+    return feed_ended(p->feed) || (p->have_first && p->clock >= p->tl->stop);
+}
+
+void pipeline_report_input(struct ingest *in, bool quiet)
+{
+    struct ingest_stats st;
+    ingest_stats(in, &st);
+    if (quiet)
+        return;
+    if (st.short_ || st.malformed)
+        fprintf(stderr,
+                "flowswarm: %" PRIu64 " of %" PRIu64 " packets skipped: %" PRIu64
+                " cut short, %" PRIu64 " malformed\n",
+                st.short_ + st.malformed, st.records, st.short_, st.malformed);
+    if (st.clamped)
+        fprintf(stderr, "flowswarm: %" PRIu64 " events arrived out of time order beyond "
+                "the reorder window; their times were raised\n", st.clamped);
+}

@@ -1,0 +1,61 @@
+/* Building and tearing down the stages, once, for both loops: the
+ * timeline (scanned up front for files), the ingest thread, the feed, the
+ * swarm, the GL context and the renderer, and the HUD. Owns the signal
+ * flag. The loops only advance the clock and draw. */
+#ifndef FLOWSWARM_PIPELINE_H
+#define FLOWSWARM_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/feed.h"
+#include "app/hud.h"
+#include "app/options.h"
+#include "ingest/ingest.h"
+#include "renderer/context.h"
+#include "renderer/render.h"
+#include "swarm/swarm.h"
+#include "timeline/timeline.h"
+
+struct pipeline {
+    const struct options *o;
+    struct timeline *tl;
+    struct ingest *in;
+    struct feed *feed;
+    struct swarm *sw;
+    struct glctx *ctx;
+    struct render *rnd;
+    struct hud *hud;  /* made by the loop once it knows the speed; freed here */
+    bool have_first;  /* the clock has started (known span, or stdin's
+                         first event has come) */
+    int64_t clock;    /* capture time of the frame being made */
+    int64_t skipped;  /* idle capture time jumped over on stdin */
+};
+
+/* Builds every stage for a run as o says, headless or in a window, and
+ * starts reading. NULL with one line in err. */
+struct pipeline *pipeline_create(const struct options *o, bool headless, char *err,
+                                 size_t errlen);
+void pipeline_destroy(struct pipeline *p);
+
+/* Starts the clock on input that was not scanned (stdin) at its first
+ * event, and applies --start and --stop from there. 1 once started, 0
+ * while no event has come (block: the input had none), -1 with err set
+ * when the options leave no span. */
+int pipeline_start(struct pipeline *p, bool block, char *err, size_t errlen);
+
+/* Moves the clock to show_ns of shown time and feeds every event due;
+ * on stdin, idle stretches longer than --skip-idle are jumped over. */
+void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block);
+
+/* Whether the input is over: every event fed, or the clock past --stop. */
+bool pipeline_over(const struct pipeline *p);
+
+/* Whether SIGINT or SIGTERM came (the one global, set by the handler). */
+bool pipeline_interrupted(void);
+
+/* Says, unless quiet, what the input had to skip or clamp. */
+void pipeline_report_input(struct ingest *in, bool quiet);
+
+#endif
