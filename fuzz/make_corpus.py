@@ -4,7 +4,8 @@ usage: make_corpus.py DATA_DIR OUT_DIR
 OUT_DIR/<target>/ gets small real inputs: whole captures for fuzz_pcap,
 flow-tools files (less their two magic bytes, which the target supplies)
 for fuzz_flowtools, single frames tagged with their link type for
-fuzz_decode, and a few event sequences for fuzz_reorder."""
+fuzz_decode, a few event sequences for fuzz_reorder, and filter
+expressions with records for fuzz_bpfexpr."""
 import csv
 import hashlib
 import os
@@ -83,6 +84,16 @@ def main():
         n = rng.randrange(3, 600)
         put(out, "fuzz_reorder", bytes(rng.randrange(256) for _ in range(n)))
     counts["fuzz_reorder"] = 32
+    # expressions as users write them, some wrong, each with a few records
+    exprs = ["port 53", "host 10.0.0.1 and not tcp", "net 192.168.0.0/16 or udp",
+             "tcp[tcpflags] & tcp-syn != 0", "icmp[icmptype] == 8", "portrange 1-1023",
+             "ip6 and dst port 443", "len > 100 and proto 17", "tcp portx 80",
+             "(udp or tcp", "host 1.2.3.4 and and port 1", "ether host 1:2:3:4:5:6",
+             "not (src net 10.0.0.0/8 or dst port 22)", "ip[2:2] > 576"]
+    for e in exprs:
+        recs = bytes(rng.randrange(256) for _ in range(48 * rng.randrange(1, 5)))
+        put(out, "fuzz_bpfexpr", bytes([len(e)]) + e.encode() + recs)
+    counts["fuzz_bpfexpr"] = len(exprs)
     for k, v in sorted(counts.items()):
         print(f"{k}: {v} seeds")
     return 0

@@ -10,14 +10,15 @@ build="$top/build-fuzz"
 CC=clang cmake -S "$top" -B "$build" -DFLOWSWARM_FUZZ=ON \
     -DFLOWSWARM_SANITIZE=address,undefined -DFLOWSWARM_TESTS=OFF \
     -DFLOWSWARM_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$(nproc)" --target fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder
+cmake --build "$build" -j"$(nproc)" --target fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder \
+    fuzz_bpfexpr
 if [ -d "$data" ]; then
     python3 "$top/fuzz/make_corpus.py" "$data" "$build/seeds"
 else
     echo "fuzz: no shared data at $data; starting from empty corpora"
 fi
 status=0
-for t in fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder; do
+for t in fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder fuzz_bpfexpr; do
     mkdir -p "$build/corpus/$t" "$build/seeds/$t"
     log="$build/$t.log"
     echo "== $t, $secs s"

@@ -39,7 +39,8 @@ static size_t token_end(const char *s, size_t i)
     return i + 1;
 }
 
-/* Whether the first n characters of expr begin some valid expression:
+/* Whether the first n characters of expr begin some valid expression
+ * (syntax alone: compiled unoptimised):
  * they compile as they are, fail for a reason other than syntax (an
  * unknown host is still a well-formed expression), or compile with one
  * of a few endings added. */
@@ -56,7 +57,7 @@ static bool viable_prefix(pcap_t *p, const char *expr, size_t n)
     for (size_t k = 0; !ok && k < sizeof(endings) / sizeof(endings[0]); k++) {
         snprintf(buf, cap, "%.*s%s", (int)n, expr, endings[k]);
         struct bpf_program prog;
-        if (pcap_compile(p, &prog, buf, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+        if (pcap_compile(p, &prog, buf, 0, PCAP_NETMASK_UNKNOWN) == 0) {
             pcap_freecode(&prog);
             ok = true;
         } else {
