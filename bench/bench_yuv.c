@@ -1,5 +1,5 @@
 /* The video's colour conversion, RGBA (bottom-up) to 4:2:0: flowswarm's
- * own (renderer/yuv.c) against libswscale doing the same with the flags
+ * own (output/yuv.c) against libswscale doing the same with the flags
  * it was given before (bilinear, BT.709, flipped by a negative stride).
  * Prints milliseconds a frame at 1280x720 and 1920x1080.
  *

@@ -2,7 +2,7 @@
  * timestamps rescaled to the stream's time base, the global-header flag
  * where the muxer wants it, a NULL frame to flush, and the trailer always
  * written. Errors are sticky: the first is kept and reported once.
- * Colour conversion (renderer/yuv.c) and encoding run on a thread of
+ * Colour conversion (output/yuv.c) and encoding run on a thread of
  * their own, fed frames in place (no copy) through a short queue; a full
  * queue makes the caller wait, so no frame is ever dropped. Each frame's
  * tag comes back once the thread is done reading it. */

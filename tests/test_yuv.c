@@ -1,4 +1,4 @@
-/* The video's colour conversion (renderer/yuv.c): known colours give the
+/* The video's colour conversion (output/yuv.c): known colours give the
  * BT.709 limited-range values, rows are flipped, chroma is each 2x2
  * block's mean, NV12 and planar agree, and on a smooth picture the
  * result is within 1 of libswscale's. */
