@@ -24,25 +24,39 @@ static void print_event(void *ctx, const struct event *e)
             e->octets, e->tcpflags);
 }
 
+/* Live input: lines as events arrive, until the user stops it. */
+static void pump_live(struct feed *f, struct ingest *in)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while (!pipeline_interrupted() && !feed_ended(f)) {
+        ingest_wait(in, 100);
+        feed_until(f, INT64_MAX, false);
+    }
+}
+
 int events_tsv_run(const struct options *o)
 {
     char err[512];
-    struct ingest *in = ingest_create(&(struct ingest_opts){.paths = o->inputs,
-                                                           .npaths = o->ninputs,
-                                                           .filter = o->filter,
-                                                           .file_order = true},
-                                      err, sizeof(err));
+    struct ingest_opts io = pipeline_ingest_opts(o);
+    io.file_order = true;
+    struct ingest *in = ingest_create(&io, err, sizeof(err));
     if (!in) {
         fprintf(stderr, "flowswarm: %s\n", err);
         return 1;
     }
     static char outbuf[1 << 16];
-    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+    bool live = ingest_live(in);
+    if (live)
+        pipeline_catch_signals();
+    else
+        setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
     ingest_start(in);
     struct feed *f = feed_create(&(struct feed_opts){.in = in, .sink = print_event,
                                                      .sink_ctx = stdout,
                                                      .from_ns = INT64_MIN});
-    while (!feed_ended(f))
+    if (live)
+        pump_live(f, in);
+    while (!live && !feed_ended(f))
         feed_until(f, INT64_MAX, true);
     feed_destroy(f);
     int status = 0;
@@ -53,5 +67,5 @@ int events_tsv_run(const struct options *o)
     pipeline_report_input(in, false);
     ingest_destroy(in);
     setvbuf(stdout, NULL, _IONBF, 0);
-    return status;
+    return status ? status : pipeline_exit_status();
 }

@@ -78,6 +78,12 @@ static bool open_outputs(struct export *x)
     }
     if (o->screenshot && !probe_writable(o->screenshot, x->err, sizeof(x->err)))
         return false;
+    if (o->nifaces) {
+        snprintf(x->err, sizeof(x->err), "recording live capture (-i) to a video or a still "
+                                         "is not supported yet: watch it in the window, or "
+                                         "save a capture and render that");
+        return false;
+    }
     if (!(x->p = pipeline_create(o, true, x->err, sizeof(x->err))))
         return false;
     if (o->output) {
@@ -156,7 +162,7 @@ static int step(struct export *x)
     int w, h;
     glctx_begin_frame(p->ctx, &w, &h);
     struct render_hud *hud = hud_update(p->hud, &(struct hud_sources){p->feed, p->in, p->tl,
-                                                                      p->sw},
+                                                                      p->sw, p->live},
                                         p->clock, w, h);
     if (!x->enc) /* a still of the last frame: the others are not drawn */
         render_skip(p->rnd, p->sw, w, h, x->dt);
@@ -238,7 +244,7 @@ int export_run(const struct options *o)
         goto done;
     drain(x);
     if (finish(x))
-        status = pipeline_interrupted() ? 130 : 0;
+        status = pipeline_exit_status();
 done:
     if (status == 1)
         fprintf(stderr, "flowswarm: %s\n", x->err);

@@ -86,6 +86,11 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
     h->view.clock_ns = clock;
     h->view.clamped = feed_clamped(src->feed);
     h->view.dropped = st.dropped;
+    h->view.os_dropped = st.os_dropped;
+    h->view.if_dropped = st.if_dropped;
+    h->view.live = src->live;
+    int64_t newest = feed_reached(src->feed);
+    h->view.lag_ns = newest > 0 && clock >= newest ? clock - newest : -1;
     update_histogram(h, src->tl, clock, w, hpx);
     update_rates(h, src->sw, clock);
     return &h->view;

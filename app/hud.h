@@ -27,6 +27,7 @@ struct hud_sources {
     struct ingest *in;
     const struct timeline *tl;
     const struct swarm *sw;
+    bool live;        /* the clock is wall time: show LIVE and the lag */
 };
 
 /* Brings the HUD to the frame at clock, w by h pixels. The returned view

@@ -9,6 +9,7 @@
 #include "app/events_tsv.h"
 #include "app/export.h"
 #include "app/window.h"
+#include "ingest/pcaplive.h"
 #include "renderer/context.h"
 
 static const char *find_sample(void)
@@ -47,6 +48,27 @@ static int run_demo(const struct options *o)
     return status;
 }
 
+/* Options that cannot go together, said before anything is opened. */
+static bool coherent(const struct options *o)
+{
+    const char *clash = NULL;
+    if (o->nifaces && (o->start || o->stop || o->skip_idle > 0))
+        clash = "--start, --stop and --skip-idle apply to files, not to live capture (-i)";
+    if (clash)
+        fprintf(stderr, "flowswarm: %s\n", clash);
+    return clash == NULL;
+}
+
+/* -D: the interfaces, as tcpdump lists them. */
+static int list_interfaces(void)
+{
+    char err[256];
+    if (pcaplive_list(stdout, err, sizeof(err)))
+        return 0;
+    fprintf(stderr, "flowswarm: %s\n", err);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
@@ -58,9 +80,13 @@ int main(int argc, char **argv)
     case OPTIONS_EXIT_USAGE:
         break;
     case OPTIONS_RUN:
-        if (o.ninputs == 0 && (o.events || o.output || o.filter))
-            fprintf(stderr, "flowswarm: no input: give -r FILE (see --help)\n");
-        else if (o.ninputs == 0)
+        if (o.list_ifaces)
+            status = list_interfaces();
+        else if (!coherent(&o))
+            break;
+        else if (o.ninputs + o.nifaces == 0 && (o.events || o.output || o.filter))
+            fprintf(stderr, "flowswarm: no input: give -r FILE or -i IFACE (see --help)\n");
+        else if (o.ninputs + o.nifaces == 0)
             status = run_demo(&o);
         else if (o.events)
             status = events_tsv_run(&o);

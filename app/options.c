@@ -42,6 +42,7 @@ struct opt {
 #define F(name) offsetof(struct options, name)
 
 static bool parse_input(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_iface(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_size(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_fps(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_start(const char *s, struct options *o, char *err, size_t errlen);
@@ -51,6 +52,20 @@ static const struct opt table[] = {
     {"read", 'r', OPT_CUSTOM, F(inputs), .arg = "FILE", .parse = parse_input,
      .help = "read a pcap, pcapng or flow-tools file; '-' reads stdin;\n"
              "several -r merge by time"},
+    {"interface", 'i', OPT_CUSTOM, F(ifaces), .arg = "IFACE", .parse = parse_iface,
+     .help = "capture live on an interface ('any': all of them);\n"
+             "repeatable; the window shows it as it happens"},
+    {"list-interfaces", 'D', OPT_FLAG, F(list_ifaces),
+     .help = "list the interfaces to capture on, and exit"},
+    {"snaplen", 's', OPT_INT, F(snaplen), 0, 262144, .arg = "N",
+     .expect = "expected 0 to 262144 bytes",
+     .help = "capture: keep N bytes of each packet (0: all, the\n"
+             "default; the IP and transport headers are enough)"},
+    {"no-promiscuous-mode", 'p', OPT_FLAG, F(no_promisc),
+     .help = "capture: leave the interface out of promiscuous mode"},
+    {"buffer-size", 'B', OPT_INT, F(buffer_kib), 1, 4194304, .arg = "KiB",
+     .expect = "expected 1 to 4194304 KiB",
+     .help = "capture: the kernel's buffer, in KiB (default libpcap's)"},
     {"output", 'o', OPT_STRING, F(output), .arg = "FILE",
      .help = "render to a video file with no window (.mp4, .mkv,\n"
              ".mov: H.264; .webm: VP9)"},
@@ -176,6 +191,13 @@ static bool parse_input(const char *s, struct options *o, char *err, size_t errl
 {
     o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof(*o->inputs));
     o->inputs[o->ninputs++] = s;
+    return true;
+}
+
+static bool parse_iface(const char *s, struct options *o, char *err, size_t errlen)
+{
+    o->ifaces = xreallocarray(o->ifaces, o->nifaces + 1, sizeof(*o->ifaces));
+    o->ifaces[o->nifaces++] = s;
     return true;
 }
 
@@ -343,7 +365,7 @@ static void usage_head(const struct opt *d, char *buf, size_t len)
 
 void options_usage(FILE *f)
 {
-    fprintf(f, "usage: flowswarm [options] [-r FILE]... [expression]\n"
+    fprintf(f, "usage: flowswarm [options] [-r FILE]... [-i IFACE]... [expression]\n"
                "Network traffic as a swarm: hosts gather around the services they use.\n");
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt *d = &table[i];
@@ -463,6 +485,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
 void options_free(struct options *o)
 {
     free(o->inputs);
+    free(o->ifaces);
     free(o->filter);
     memset(o, 0, sizeof(*o));
 }

@@ -12,6 +12,12 @@
 struct options {
     const char **inputs; /* -r, in order; the array is owned by the struct */
     size_t ninputs;
+    const char **ifaces; /* -i, in order; the array is owned by the struct */
+    size_t nifaces;
+    bool list_ifaces;    /* -D */
+    int snaplen;         /* -s: 0 means whole packets */
+    bool no_promisc;     /* -p */
+    int buffer_kib;      /* -B: 0 means libpcap's default */
     const char *output;  /* -o */
     char *filter;        /* trailing BPF expression, joined; owned */
     bool events;         /* --events */

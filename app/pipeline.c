@@ -7,21 +7,50 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/xalloc.h"
 
-/* The one global: set by the signal handler, read by the loops. */
+/* The one global: the signal that came, set by the handler, read by the
+ * loops. */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
+    interrupted = sig;
 }
 
 bool pipeline_interrupted(void)
 {
     return interrupted != 0;
+}
+
+int pipeline_exit_status(void)
+{
+    return interrupted ? 128 + interrupted : 0;
+}
+
+void pipeline_catch_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int64_t pipeline_wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct ingest_opts pipeline_ingest_opts(const struct options *o)
+{
+    return (struct ingest_opts){.paths = o->inputs, .npaths = o->ninputs,
+                                .filter = o->filter, .ifaces = o->ifaces,
+                                .nifaces = o->nifaces, .snaplen = o->snaplen,
+                                .no_promisc = o->no_promisc, .buffer_kib = o->buffer_kib};
 }
 
 static void to_swarm(void *ctx, const struct event *ev)
@@ -43,7 +72,7 @@ static struct timeline *make_timeline(const struct options *o, const struct inge
                                       char *err, size_t errlen)
 {
     struct timeline *tl = xcalloc(1, sizeof(*tl));
-    tl->known = true;
+    tl->known = o->nifaces == 0;
     for (size_t i = 0; i < o->ninputs; i++)
         if (strcmp(o->inputs[i], "-") == 0)
             tl->known = false;
@@ -85,16 +114,14 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
 {
     struct pipeline *p = xcalloc(1, sizeof(*p));
     p->o = o;
-    struct ingest_opts io = {.paths = o->inputs, .npaths = o->ninputs, .filter = o->filter};
+    struct ingest_opts io = pipeline_ingest_opts(o);
     if (!(p->tl = make_timeline(o, &io, err, errlen)))
         goto fail;
     if (!(p->in = ingest_create(&io, err, errlen)))
         goto fail;
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    pipeline_catch_signals();
     ingest_start(p->in);
+    p->live = ingest_live(p->in);
     p->sw = swarm_create(&(struct swarm_opts){
         .max_hosts = (unsigned)o->max_hosts,
         .half_life_s = (float)o->half_life,
@@ -105,6 +132,11 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
         .from_ns = p->tl->known ? p->tl->start : INT64_MIN});
     p->have_first = p->tl->known;
     p->clock = p->tl->start;
+    if (p->live) { /* the clock follows wall time from now on */
+        p->tl->first = p->tl->start = p->clock = pipeline_wall_ns();
+        p->tl->stop = INT64_MAX;
+        p->have_first = true;
+    }
     if (!make_view(p, headless, err, errlen))
         goto fail;
     return p;
@@ -162,6 +194,11 @@ static void skip_live(struct pipeline *p, bool block)
 void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block)
 {
     struct timeline *tl = p->tl;
+    if (p->live) {
+        p->clock = pipeline_wall_ns();
+        feed_until(p->feed, p->clock, false);
+        return;
+    }
     p->clock = tl->known ? timeline_clock(tl, show_ns) : tl->start + show_ns + p->skipped;
     feed_until(p->feed, p->clock, block);
     if (!tl->known)
@@ -187,4 +224,8 @@ void pipeline_report_input(struct ingest *in, bool quiet)
     if (st.clamped)
         fprintf(stderr, "flowswarm: %" PRIu64 " events arrived out of time order beyond "
                 "the reorder window; their times were raised\n", st.clamped);
+    if (st.dropped || st.os_dropped || st.if_dropped)
+        fprintf(stderr, "flowswarm: packets lost: %" PRIu64 " by flowswarm (it fell "
+                "behind), %" PRIu64 " by the kernel, %" PRIu64 " by the interface\n",
+                st.dropped, st.os_dropped, st.if_dropped);
 }

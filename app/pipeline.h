@@ -31,6 +31,7 @@ struct pipeline {
                          first event has come) */
     int64_t clock;    /* capture time of the frame being made */
     int64_t skipped;  /* idle capture time jumped over on stdin */
+    bool live;        /* live input: the clock is wall time */
 };
 
 /* Builds every stage for a run as o says, headless or in a window, and
@@ -54,6 +55,18 @@ bool pipeline_over(const struct pipeline *p);
 
 /* Whether SIGINT or SIGTERM came (the one global, set by the handler). */
 bool pipeline_interrupted(void);
+
+/* 128 plus the signal that came (130 for SIGINT, 143 for SIGTERM), or 0. */
+int pipeline_exit_status(void);
+
+/* Installs the handlers of SIGINT and SIGTERM, which only set the flag. */
+void pipeline_catch_signals(void);
+
+/* The wall clock, ns since the epoch: a live input's capture time. */
+int64_t pipeline_wall_ns(void);
+
+/* What the ingest stage is to open, from the options. */
+struct ingest_opts pipeline_ingest_opts(const struct options *o);
 
 /* Says, unless quiet, what the input had to skip or clamp. */
 void pipeline_report_input(struct ingest *in, bool quiet);

@@ -50,7 +50,7 @@ static void present(struct pipeline *p, float dt, bool shot, struct input_action
     int w, h;
     glctx_begin_frame(p->ctx, &w, &h);
     struct render_hud *hud = hud_update(p->hud, &(struct hud_sources){p->feed, p->in, p->tl,
-                                                                      p->sw},
+                                                                      p->sw, p->live},
                                         p->clock, w, h);
     render_frame(p->rnd, p->sw, hud, w, h, dt);
     if (shot) /* asked for during the last frame: this one, before it shows */
@@ -95,8 +95,10 @@ int window_run(const struct options *o)
         view->paused ^= act.pause_toggle;
         view->speed *= pow(2.0, act.speed_steps);
     }
-    if (status == 0)
+    if (status == 0) {
         pipeline_report_input(p->in, o->quiet);
+        status = pipeline_exit_status();
+    }
     pipeline_destroy(p);
     return status;
 }

@@ -346,9 +346,10 @@ static bool read_header(struct flowfile *f, char *err, size_t errlen)
     return true;
 }
 
-static void *flowfile_open(FILE *fp, const char *name, const char *filter, char *err,
+static void *flowfile_open(FILE *fp, const struct source_params *p, char *err,
                            size_t errlen)
 {
+    const char *name = p->name;
     struct flowfile *f = xcalloc(1, sizeof(*f));
     f->fp = fp;
     f->name = xstrdup(name);
@@ -441,7 +442,7 @@ static bool fill(struct flowfile *f, struct source_stats *st)
     return f->len > before;
 }
 
-static bool flowfile_next(void *impl, struct event *ev, struct source_stats *st)
+static enum source_status flowfile_next(void *impl, struct event *ev, struct source_stats *st)
 {
     struct flowfile *f = impl;
     size_t size = f->lay->size;
@@ -473,13 +474,13 @@ static bool flowfile_next(void *impl, struct event *ev, struct source_stats *st)
         f->pos += size;
         st->records++;
         if (convert(f, rec, ev))
-            return true;
+            return SOURCE_EVENT;
         if (!st->skipped)
             snprintf(st->skip_reason, sizeof(st->skip_reason),
                      "%s records carry no host address", f->lay->name);
         st->skipped++;
     }
-    return false;
+    return SOURCE_END;
 }
 
 static void flowfile_destroy(void *impl)

@@ -3,10 +3,14 @@
  * when the ring is full. */
 #include "ingest/ingest.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ingest/ring.h"
 #include "ingest/source.h"
@@ -29,12 +33,50 @@ struct ingest {
     bool started;
     uint64_t events;  /* written by the thread, read after it ends */
     atomic_bool done; /* the thread has finished writing counters */
+    bool live;        /* the inputs are live: read as they come */
+    atomic_bool stop; /* live: the consumer wants the thread to end */
+    int wake[2];      /* live: a byte here wakes the thread's poll() */
+    _Atomic uint64_t os_dropped, if_dropped; /* live: the sources' counters */
 };
+
+/* Opens the interfaces; the reader thread will poll them, woken early
+ * through a pipe when it is to stop. */
+static bool open_live(struct ingest *in, const struct ingest_opts *opts, char *err,
+                      size_t errlen)
+{
+    if (opts->npaths) {
+        snprintf(err, errlen, "capturing (-i) and reading files (-r) at once is not "
+                              "supported yet: run them as two flowswarm processes");
+        return false;
+    }
+    for (size_t i = 0; i < opts->nifaces; i++) {
+        struct source_params p = {.name = opts->ifaces[i], .filter = opts->filter,
+                                  .snaplen = opts->snaplen, .no_promisc = opts->no_promisc,
+                                  .buffer_kib = opts->buffer_kib};
+        in->inputs[i].src = source_open_live("interface", &p, err, errlen);
+        if (!in->inputs[i].src)
+            return false;
+        in->ninputs++;
+    }
+    if (pipe2(in->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+        snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+        return false;
+    }
+    in->live = true;
+    return true;
+}
 
 struct ingest *ingest_create(const struct ingest_opts *opts, char *err, size_t errlen)
 {
     struct ingest *in = xcalloc(1, sizeof(*in));
-    in->inputs = xcalloc(opts->npaths, sizeof(*in->inputs));
+    in->wake[0] = in->wake[1] = -1;
+    in->inputs = xcalloc(opts->npaths + opts->nifaces, sizeof(*in->inputs));
+    if (opts->nifaces) {
+        if (!open_live(in, opts, err, errlen))
+            goto fail;
+        in->ring = ring_create(opts->ring_capacity);
+        return in;
+    }
     for (size_t i = 0; i < opts->npaths; i++) {
         in->inputs[i].src = source_open(opts->paths[i], opts->filter, err, errlen);
         if (!in->inputs[i].src)
@@ -137,9 +179,79 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
+/* Pushes a live batch without waiting: what does not fit is dropped and
+ * counted by the ring. */
+static void push_live(struct ingest *in, struct event *batch, size_t *nb)
+{
+    if (*nb)
+        ring_push(in->ring, batch, *nb, false);
+    in->events += *nb;
+    *nb = 0;
+}
+
+/* Reads what a live source has now, up to a batch; false once it stopped. */
+static bool drain_live(struct ingest *in, struct source *src, struct event *batch, size_t *nb)
+{
+    for (int k = 0; k < BATCH; k++) {
+        enum source_status st = source_read(src, &batch[*nb]);
+        if (st == SOURCE_IDLE)
+            return true;
+        if (st == SOURCE_END) {
+            fprintf(stderr, "flowswarm: %s; the other inputs go on\n",
+                    source_stats(src)->damage);
+            return false;
+        }
+        if (++*nb == BATCH)
+            push_live(in, batch, nb);
+    }
+    return true;
+}
+
+static void live_counters(struct ingest *in)
+{
+    uint64_t os = 0, ifd = 0;
+    for (size_t i = 0; i < in->ninputs; i++) {
+        os += source_stats(in->inputs[i].src)->os_dropped;
+        ifd += source_stats(in->inputs[i].src)->if_dropped;
+    }
+    atomic_store(&in->os_dropped, os);
+    atomic_store(&in->if_dropped, ifd);
+}
+
+/* Live inputs are read as they come, never merged by time (one may stay
+ * quiet for ever): poll every descriptor and the wake pipe, drain what is
+ * ready, push without waiting. */
+static void *live_main(void *arg)
+{
+    struct ingest *in = arg;
+    struct event *batch = xcalloc(BATCH, sizeof(*batch));
+    struct pollfd *fds = xcalloc(in->ninputs + 1, sizeof(*fds));
+    size_t nb = 0, open = in->ninputs;
+    for (size_t i = 0; i < in->ninputs; i++)
+        fds[i] = (struct pollfd){.fd = source_fd(in->inputs[i].src), .events = POLLIN};
+    fds[in->ninputs] = (struct pollfd){.fd = in->wake[0], .events = POLLIN};
+    while (open > 0 && !atomic_load(&in->stop)) {
+        /* a descriptor libpcap cannot give is read on a short timer */
+        poll(fds, in->ninputs + 1, 50);
+        for (size_t i = 0; i < in->ninputs; i++)
+            if (fds[i].events && !drain_live(in, in->inputs[i].src, batch, &nb)) {
+                fds[i].events = 0;
+                fds[i].fd = -1;
+                open--;
+            }
+        push_live(in, batch, &nb);
+        live_counters(in);
+    }
+    free(fds);
+    free(batch);
+    atomic_store(&in->done, true);
+    ring_close(in->ring);
+    return NULL;
+}
+
 void ingest_start(struct ingest *in)
 {
-    if (pthread_create(&in->thread, NULL, reader_main, in) != 0) {
+    if (pthread_create(&in->thread, NULL, in->live ? live_main : reader_main, in) != 0) {
         fprintf(stderr, "flowswarm: cannot start the reader thread\n");
         abort();
     }
@@ -151,6 +263,16 @@ size_t ingest_pop(struct ingest *in, struct event *out, size_t max, bool block)
     return ring_pop(in->ring, out, max, block);
 }
 
+bool ingest_wait(struct ingest *in, int timeout_ms)
+{
+    return ring_wait(in->ring, timeout_ms);
+}
+
+bool ingest_live(const struct ingest *in)
+{
+    return in->live;
+}
+
 bool ingest_finished(struct ingest *in)
 {
     return ring_finished(in->ring);
@@ -160,6 +282,8 @@ void ingest_stats(struct ingest *in, struct ingest_stats *out)
 {
     memset(out, 0, sizeof(*out));
     out->dropped = ring_dropped(in->ring);
+    out->os_dropped = atomic_load(&in->os_dropped);
+    out->if_dropped = atomic_load(&in->if_dropped);
     if (!atomic_load(&in->done))
         return;
     out->events = in->events;
@@ -179,8 +303,15 @@ void ingest_destroy(struct ingest *in)
     if (!in)
         return;
     if (in->started) {
+        atomic_store(&in->stop, true);
+        if (in->wake[1] >= 0 && write(in->wake[1], "", 1) < 0)
+            (void)0; /* the thread wakes within its poll timeout anyway */
         ring_cancel(in->ring);
         pthread_join(in->thread, NULL);
+    }
+    if (in->wake[0] >= 0) {
+        close(in->wake[0]);
+        close(in->wake[1]);
     }
     for (size_t i = 0; i < in->ninputs; i++)
         source_destroy(in->inputs[i].src);

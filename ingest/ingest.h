@@ -19,6 +19,11 @@ struct ingest_opts {
                                     15 min and 256 Ki events with flow files */
     bool file_order;            /* skip the reorder stage: events leave in
                                    the order decode read them */
+    const char *const *ifaces;  /* interfaces to capture on live (-i) */
+    size_t nifaces;
+    int snaplen;                /* -s: bytes kept of each packet; 0: all */
+    bool no_promisc;            /* -p */
+    int buffer_kib;             /* -B: the kernel's capture buffer; 0: default */
 };
 
 struct ingest_stats {
@@ -27,6 +32,7 @@ struct ingest_stats {
     uint64_t not_ip, short_, malformed;
     uint64_t clamped;   /* stragglers whose time was raised */
     uint64_t dropped;   /* lost to a full ring (live sources only) */
+    uint64_t os_dropped, if_dropped; /* live capture: lost before we saw them */
     unsigned damaged;   /* inputs that ended early at damage */
 };
 
@@ -42,6 +48,14 @@ void ingest_start(struct ingest *in);
 /* Moves up to max events out, in time order. With block, waits for at
  * least one unless the input is exhausted. */
 size_t ingest_pop(struct ingest *in, struct event *out, size_t max, bool block);
+
+/* Waits up to timeout_ms for events, or the end; true if either came. */
+bool ingest_wait(struct ingest *in, int timeout_ms);
+
+/* Whether the inputs are live (captured as they happen): the reader never
+ * waits for room in the ring, it drops and counts; reading goes on until
+ * ingest_destroy(). */
+bool ingest_live(const struct ingest *in);
 
 /* True once every input is read and every event popped. */
 bool ingest_finished(struct ingest *in);

@@ -86,7 +86,26 @@ static void report_damage(struct pcapfile *f, struct source_stats *st, const cha
                  f->name, what, (unsigned long long)st->records, why, hint);
 }
 
-static bool pcapfile_next(void *impl, struct event *ev, struct source_stats *st)
+bool pcapfile_packet(int dlt, const struct pcap_pkthdr *h, const uint8_t *data, bool nano,
+                     struct event *ev, struct source_stats *st)
+{
+    st->records++;
+    enum decode_status ds = decode_packet(dlt, data, h->caplen, h->len, ev);
+    decode_count(&st->decode, ds);
+    if (ds != DECODE_OK)
+        return false;
+    /* pcapng times are 64-bit: one past year 2262 is clamped. */
+    int64_t sec = (int64_t)h->ts.tv_sec;
+    if (sec > INT64_MAX / 1000000000 - 1)
+        sec = INT64_MAX / 1000000000 - 1;
+    else if (sec < INT64_MIN / 1000000000 + 1)
+        sec = INT64_MIN / 1000000000 + 1;
+    ev->time_ns = sec * 1000000000 + (int64_t)h->ts.tv_usec * (nano ? 1 : 1000);
+    ev->end_ns = ev->time_ns;
+    return true;
+}
+
+static enum source_status pcapfile_next(void *impl, struct event *ev, struct source_stats *st)
 {
     struct pcapfile *f = impl;
     while (!f->done) {
@@ -102,24 +121,11 @@ static bool pcapfile_next(void *impl, struct event *ev, struct source_stats *st)
             f->done = true;
             break;
         }
-        st->records++;
         f->offset += 16 + (uint64_t)h->caplen;
-        enum decode_status ds = decode_packet(f->dlt, data, h->caplen, h->len, ev);
-        decode_count(&st->decode, ds);
-        if (ds != DECODE_OK)
-            continue;
-        /* With nanosecond precision requested, tv_usec holds nanoseconds.
-         * pcapng times are 64-bit: one past year 2262 is clamped. */
-        int64_t sec = (int64_t)h->ts.tv_sec;
-        if (sec > INT64_MAX / 1000000000 - 1)
-            sec = INT64_MAX / 1000000000 - 1;
-        else if (sec < INT64_MIN / 1000000000 + 1)
-            sec = INT64_MIN / 1000000000 + 1;
-        ev->time_ns = sec * 1000000000 + h->ts.tv_usec;
-        ev->end_ns = ev->time_ns;
-        return true;
+        if (pcapfile_packet(f->dlt, h, data, true, ev, st))
+            return SOURCE_EVENT;
     }
-    return false;
+    return SOURCE_END;
 }
 
 static void pcapfile_destroy(void *impl)
@@ -157,16 +163,14 @@ static bool sniff_pcapng(const uint8_t *m, size_t n)
     return n >= 4 && memcmp(m, "\x0a\x0d\x0d\x0a", 4) == 0;
 }
 
-static void *open_pcap(FILE *fp, const char *name, const char *filter, char *err,
-                       size_t errlen)
+static void *open_pcap(FILE *fp, const struct source_params *p, char *err, size_t errlen)
 {
-    return open_file(fp, name, false, filter, err, errlen);
+    return open_file(fp, p->name, false, p->filter, err, errlen);
 }
 
-static void *open_pcapng(FILE *fp, const char *name, const char *filter, char *err,
-                         size_t errlen)
+static void *open_pcapng(FILE *fp, const struct source_params *p, char *err, size_t errlen)
 {
-    return open_file(fp, name, true, filter, err, errlen);
+    return open_file(fp, p->name, true, p->filter, err, errlen);
 }
 
 const struct source_kind pcapfile_kind = {

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/xalloc.h"
 
@@ -26,7 +27,11 @@ struct ring *ring_create(size_t capacity)
     r->cap = capacity ? capacity : 65536;
     r->buf = xcalloc(r->cap, sizeof(*r->buf));
     pthread_mutex_init(&r->lock, NULL);
-    pthread_cond_init(&r->not_empty, NULL);
+    pthread_condattr_t attr; /* timed waits on the monotonic clock */
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&r->not_empty, &attr);
+    pthread_condattr_destroy(&attr);
     pthread_cond_init(&r->not_full, NULL);
     return r;
 }
@@ -99,6 +104,25 @@ size_t ring_pop(struct ring *r, struct event *out, size_t max, bool block)
         pthread_cond_signal(&r->not_full);
     pthread_mutex_unlock(&r->lock);
     return n;
+}
+
+bool ring_wait(struct ring *r, int timeout_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&r->lock);
+    int rc = 0;
+    while (r->count == 0 && !r->closed && rc == 0)
+        rc = pthread_cond_timedwait(&r->not_empty, &r->lock, &until);
+    bool ready = r->count > 0 || r->closed;
+    pthread_mutex_unlock(&r->lock);
+    return ready;
 }
 
 void ring_cancel(struct ring *r)

@@ -27,6 +27,10 @@ void ring_close(struct ring *r);
  * one is there or the ring is closed and empty. Returns the number moved. */
 size_t ring_pop(struct ring *r, struct event *out, size_t max, bool block);
 
+/* Consumer: waits up to timeout_ms for events to pop or the ring to be
+ * closed; true if either came. */
+bool ring_wait(struct ring *r, int timeout_ms);
+
 /* Consumer: stop the producer; a blocked or later push returns at once. */
 void ring_cancel(struct ring *r);
 

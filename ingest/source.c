@@ -10,12 +10,14 @@
 #include "ingest/bpfexpr.h"
 #include "ingest/flowfile.h"
 #include "ingest/pcapfile.h"
+#include "ingest/pcaplive.h"
 
 /* Every kind of input. A new format is one file and one row here. */
 static const struct source_kind *const kinds[] = {
     &pcapfile_kind,
     &pcapngfile_kind,
     &flowfile_kind,
+    &pcaplive_kind,
 };
 
 struct source {
@@ -136,7 +138,8 @@ struct source *source_open_stream(FILE *fp, const char *name, const char *filter
         return NULL;
     }
     FILE *in = rewind_stream(fp, name, head, got, err, errlen);
-    void *impl = in ? kind->open(in, name, filter, err, errlen) : NULL;
+    struct source_params p = {.name = name, .filter = filter};
+    void *impl = in ? kind->open(in, &p, err, errlen) : NULL;
     if (!impl) {
         bpfexpr_destroy(records);
         return NULL;
@@ -149,12 +152,46 @@ struct source *source_open_stream(FILE *fp, const char *name, const char *filter
     return s;
 }
 
+struct source *source_open_live(const char *kind_name, const struct source_params *p,
+                                char *err, size_t errlen)
+{
+    const struct source_kind *kind = NULL;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (kinds[i]->live && strcmp(kinds[i]->name, kind_name) == 0)
+            kind = kinds[i];
+    if (!kind) {
+        snprintf(err, errlen, "%s: no live input of kind %s", p->name, kind_name);
+        return NULL;
+    }
+    struct bpfexpr *records = NULL;
+    if (p->filter && *p->filter && !kind->packets &&
+        !(records = bpfexpr_create(p->filter, p->name, err, errlen)))
+        return NULL;
+    void *impl = kind->open(NULL, p, err, errlen);
+    if (!impl) {
+        bpfexpr_destroy(records);
+        return NULL;
+    }
+    struct source *s = xcalloc(1, sizeof(*s));
+    s->kind = kind;
+    s->impl = impl;
+    s->records = records;
+    s->name = xstrdup(p->name);
+    return s;
+}
+
+enum source_status source_read(struct source *s, struct event *ev)
+{
+    enum source_status st;
+    while ((st = s->kind->next(s->impl, ev, &s->stats)) == SOURCE_EVENT)
+        if (!s->records || bpfexpr_match(s->records, ev))
+            return SOURCE_EVENT;
+    return st;
+}
+
 bool source_next(struct source *s, struct event *ev)
 {
-    while (s->kind->next(s->impl, ev, &s->stats))
-        if (!s->records || bpfexpr_match(s->records, ev))
-            return true;
-    return false;
+    return source_read(s, ev) == SOURCE_EVENT;
 }
 
 const struct source_stats *source_stats(const struct source *s)

@@ -23,6 +23,25 @@ struct source_stats {
     char damage[320];         /* then: one line naming the file and offset */
     uint64_t skipped;         /* records with nothing to show */
     char skip_reason[160];    /* why, when skipped is not zero */
+    uint64_t os_dropped;      /* live capture: lost by the kernel (ps_drop) */
+    uint64_t if_dropped;      /* live capture: lost by the interface (ps_ifdrop) */
+};
+
+/* What a read gives. File sources only ever give the first two. */
+enum source_status {
+    SOURCE_END,   /* no more: the end of a file, damage, or a live input that stopped */
+    SOURCE_EVENT, /* an event */
+    SOURCE_IDLE,  /* live: nothing now; poll the descriptor for more */
+};
+
+/* How to open an input. */
+struct source_params {
+    const char *name;   /* names it in messages; for an input that is not a
+                           file, the interface or address to open */
+    const char *filter; /* the trailing expression, or NULL */
+    int snaplen;        /* live capture: bytes kept of each packet; 0: all */
+    bool no_promisc;    /* live capture: leave the interface's mode alone */
+    int buffer_kib;     /* live capture: the kernel's buffer; 0: libpcap's */
 };
 
 /* One kind of input: a row of the source table. */
@@ -33,14 +52,12 @@ struct source_kind {
      * opened by name instead. n is at least SOURCE_SNIFF_LEN. */
     bool (*sniff)(const uint8_t *head, size_t n);
     /* Opens the input: fp (owned from here on, closed on failure too) is
-     * at the file's first byte, or NULL for an input that is not a file;
-     * name names it in messages (or is the interface or address for one
-     * that is not a file). filter is the trailing expression or NULL; a
-     * kind with .packets applies it itself. NULL with one line in err. */
-    void *(*open)(FILE *fp, const char *name, const char *filter, char *err,
-                  size_t errlen);
-    /* The next event; false at the end (damage is said in st). */
-    bool (*next)(void *impl, struct event *ev, struct source_stats *st);
+     * at the file's first byte, or NULL for an input that is not a file.
+     * A kind with .packets applies p->filter itself. NULL with one line in
+     * err. */
+    void *(*open)(FILE *fp, const struct source_params *p, char *err, size_t errlen);
+    /* The next event (damage, or why a live input stopped, is said in st). */
+    enum source_status (*next)(void *impl, struct event *ev, struct source_stats *st);
     /* A descriptor to poll() for more input, or -1. */
     int (*fd)(const void *impl);
     void (*destroy)(void *impl);
@@ -66,8 +83,16 @@ struct source *source_open(const char *path, const char *filter, char *err,
 struct source *source_open_stream(FILE *fp, const char *name, const char *filter,
                                   char *err, size_t errlen);
 
-/* Next event that passes the filter; false at the end of the input.
- * Damage ends the input and is described in source_stats(). */
+/* Opens a live input of the kind named (a row with no sniff), as p says.
+ * NULL with one line in err. */
+struct source *source_open_live(const char *kind, const struct source_params *p, char *err,
+                                size_t errlen);
+
+/* Next event that passes the filter. Damage, or a live input stopping,
+ * ends the input and is described in source_stats(). */
+enum source_status source_read(struct source *s, struct event *ev);
+
+/* The same for reading a file to its end: true for an event. */
 bool source_next(struct source *s, struct event *ev);
 
 const struct source_stats *source_stats(const struct source *s);

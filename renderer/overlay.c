@@ -354,7 +354,13 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
     line[0] = 0;
     if (hud->paused)
         append(line, sizeof(line), "paused");
-    snprintf(part, sizeof(part), "\xc3\x97%.3g", hud->speed);
+    if (hud->live && hud->lag_ns >= 0)
+        snprintf(part, sizeof(part), "LIVE, newest event %.0f ms ago",
+                 (double)hud->lag_ns / 1e6);
+    else if (hud->live)
+        snprintf(part, sizeof(part), "LIVE, no event yet");
+    else
+        snprintf(part, sizeof(part), "\xc3\x97%.3g", hud->speed);
     append(line, sizeof(line), part);
     human(hud->events_per_s, "events/s", part, sizeof(part));
     append(line, sizeof(line), part);
@@ -372,6 +378,8 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
         uint64_t n;
         const char *what;
     } warn[] = {{hud->dropped, "dropped"},
+                {hud->os_dropped, "dropped by the kernel"},
+                {hud->if_dropped, "dropped by the interface"},
                 {hud->clamped, "clamped (out of order)"},
                 {st.evicted, "hosts evicted"},
                 {st.refused, "over the service limit"}};

@@ -17,7 +17,10 @@ struct render_hud {
     double events_per_s;  /* capture-time rates */
     double octets_per_s;
     uint64_t dropped, clamped;
+    uint64_t os_dropped, if_dropped; /* live capture: lost by the kernel, the NIC */
     bool paused;
+    bool live;            /* live input: the clock is wall time */
+    int64_t lag_ns;       /* live: how long ago the newest event was; <0: none yet */
     /* the histogram: octets over capture time in nbins equal bins from
      * hist_from_ns to hist_to_ns (nbins is render_histogram_bars() for
      * the frame's size); NULL or 0 bins: no histogram */
