@@ -69,13 +69,15 @@ void feed_until(struct feed *f, int64_t clock, bool block)
         }
         if (f->ended)
             return;
-        f->n = ingest_pop(f->o.in, f->buf, BATCH, block);
+        f->n = ingest_pop(f->o.in, f->buf, BATCH, false);
         f->pos = 0;
-        if (f->n == 0) {
-            if (block || ingest_finished(f->o.in))
-                f->ended = true;
+        if (f->n > 0)
+            continue;
+        if (ingest_finished(f->o.in))
+            f->ended = true;
+        if (f->ended || !block || (f->o.cancelled && f->o.cancelled()))
             return;
-        }
+        ingest_wait(f->o.in, 100); /* a signal is seen within 0.1 s */
     }
 }
 

@@ -26,6 +26,8 @@ struct feed_opts {
     struct activity *activity;  /* filled as events apply (input that was
                                    not scanned first), or NULL */
     int64_t from_ns;            /* events over before this are left out */
+    bool (*cancelled)(void);    /* when it says true, a blocking feed_until()
+                                   returns at once; NULL: never */
 };
 
 enum { FEED_STAGES_MAX = 16 };
@@ -43,7 +45,8 @@ void feed_set_from(struct feed *f, int64_t from_ns);
 
 /* Passes every event with a time at or before clock to the stages and
  * the sink. With block, waits for the reader so that nothing due is
- * missed (export, --events); without, takes what has arrived (window). */
+ * missed (export, --events), unless cancelled; without, takes what has
+ * arrived (window). */
 void feed_until(struct feed *f, int64_t clock, bool block);
 
 /* The next event not yet due, or NULL when none has arrived. Valid until

@@ -129,7 +129,8 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     p->feed = feed_create(&(struct feed_opts){
         .in = p->in, .sink = to_swarm, .sink_ctx = p->sw,
         .activity = p->tl->known ? NULL : &p->tl->activity,
-        .from_ns = p->tl->known ? p->tl->start : INT64_MIN});
+        .from_ns = p->tl->known ? p->tl->start : INT64_MIN,
+        .cancelled = pipeline_interrupted});
     p->have_first = p->tl->known;
     p->clock = p->tl->start;
     if (p->live) { /* the clock follows wall time from now on */

@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ingest/ring.h"
@@ -130,8 +132,10 @@ static bool emit(struct ingest *in, struct event *batch, size_t *nb, const struc
 
 /* What a source has to say when it ends: damage, and records it had to
  * leave out. */
-static void warn_damage(const struct source *s)
+static void warn_damage(struct ingest *in, const struct source *s)
 {
+    if (atomic_load(&in->stop))
+        return; /* reading was cut short on purpose */
     const struct source_stats *st = source_stats(s);
     if (st->damaged)
         fprintf(stderr, "flowswarm: warning: %s; using what came before it\n",
@@ -151,14 +155,14 @@ static void *reader_main(void *arg)
     for (size_t i = 0; i < in->ninputs; i++) {
         in->inputs[i].live = source_next(in->inputs[i].src, &in->inputs[i].head);
         if (!in->inputs[i].live)
-            warn_damage(in->inputs[i].src);
+            warn_damage(in, in->inputs[i].src);
     }
     for (long i; ok && (i = oldest_input(in)) >= 0;) {
         struct input *src = &in->inputs[i];
         struct event ev = src->head;
         src->live = source_next(src->src, &src->head);
         if (!src->live)
-            warn_damage(src->src);
+            warn_damage(in, src->src);
         if (!in->reorder) {
             ok = emit(in, batch, &nb, &ev);
             continue;
@@ -249,8 +253,19 @@ static void *live_main(void *arg)
     return NULL;
 }
 
+/* SIGUSR1 only interrupts a read the reader thread is blocked in (stdin
+ * held open by a writer that sends nothing): no SA_RESTART, so the read
+ * fails with EINTR and the thread sees that it is to stop. */
+static void on_wake_signal(int sig)
+{
+    (void)sig;
+}
+
 void ingest_start(struct ingest *in)
 {
+    struct sigaction sa = {.sa_handler = on_wake_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
     if (pthread_create(&in->thread, NULL, in->live ? live_main : reader_main, in) != 0) {
         fprintf(stderr, "flowswarm: cannot start the reader thread\n");
         abort();
@@ -307,7 +322,19 @@ void ingest_destroy(struct ingest *in)
         if (in->wake[1] >= 0 && write(in->wake[1], "", 1) < 0)
             (void)0; /* the thread wakes within its poll timeout anyway */
         ring_cancel(in->ring);
-        pthread_join(in->thread, NULL);
+        /* a thread blocked reading a pipe is interrupted until it ends */
+        struct timespec until;
+        for (;;) {
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 50000000;
+            if (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+            }
+            if (pthread_timedjoin_np(in->thread, NULL, &until) != ETIMEDOUT)
+                break;
+            pthread_kill(in->thread, SIGUSR1);
+        }
     }
     if (in->wake[0] >= 0) {
         close(in->wake[0]);

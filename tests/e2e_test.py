@@ -307,6 +307,29 @@ def test_interrupt(exe, sample, tmp):
     check(p.returncode == 130, f"exit status 130 after SIGINT (got {p.returncode}: {err})")
     check(n > 10, f"the interrupted file plays and holds the frames rendered ({n})")
 
+    # stdin held open by a writer that has stopped sending: Ctrl-C still
+    # ends it within a second, and SIGTERM says 143
+    for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+        held = os.path.join(tmp, "held.mkv")
+        writer = subprocess.Popen(["sh", "-c", f"cat '{sample}'; sleep 60"],
+                                  stdout=subprocess.PIPE)
+        p = subprocess.Popen([exe, "-r", "-", "-o", held, "--size", "320x180", "-q"],
+                             stdin=writer.stdout, stderr=subprocess.PIPE, text=True)
+        writer.stdout.close()
+        time.sleep(4)
+        t0 = time.monotonic()
+        p.send_signal(sig)
+        try:
+            _, err = p.communicate(timeout=30)
+        finally:
+            writer.kill()
+            writer.wait()
+        took = time.monotonic() - t0
+        n = int(probe_frames(held).get("nb_read_frames", "0") or 0)
+        check(p.returncode == code and took < 1.0 and n > 10,
+              f"stdin held open: {sig.name} ends it in {took:.2f} s with {p.returncode} "
+              f"(want {code}), the file holds {n} frames ({err.strip()})")
+
 
 def test_demo(exe, tmp):
     print("demo: no arguments and no display render the sample")
