@@ -7,6 +7,7 @@
 
 #include "app/feed.h"
 #include "app/pipeline.h"
+#include "app/privs.h"
 
 static void print_event(void *ctx, const struct event *e)
 {
@@ -46,6 +47,11 @@ int events_tsv_run(const struct options *o)
     }
     static char outbuf[1 << 16];
     bool live = ingest_live(in);
+    if (live && !privs_drop(o->user, o->quiet, err, sizeof(err))) {
+        fprintf(stderr, "flowswarm: %s\n", err);
+        ingest_destroy(in);
+        return 1;
+    }
     if (live)
         pipeline_catch_signals();
     else

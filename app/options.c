@@ -66,6 +66,9 @@ static const struct opt table[] = {
     {"buffer-size", 'B', OPT_INT, F(buffer_kib), 1, 4194304, .arg = "KiB",
      .expect = "expected 1 to 4194304 KiB",
      .help = "capture: the kernel's buffer, in KiB (default libpcap's)"},
+    {"relinquish-privileges", 'Z', OPT_STRING, F(user), .arg = "USER",
+     .help = "capture: become USER once the interfaces are open (as\n"
+             "root the default is the user who ran sudo, else nobody)"},
     {"output", 'o', OPT_STRING, F(output), .arg = "FILE",
      .help = "render to a video file with no window (.mp4, .mkv,\n"
              ".mov: H.264; .webm: VP9)"},

@@ -18,6 +18,7 @@ struct options {
     int snaplen;         /* -s: 0 means whole packets */
     bool no_promisc;     /* -p */
     int buffer_kib;      /* -B: 0 means libpcap's default */
+    const char *user;    /* -Z: the user to become once capturing; NULL: nobody */
     const char *output;  /* -o */
     char *filter;        /* trailing BPF expression, joined; owned */
     bool events;         /* --events */

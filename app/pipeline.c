@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/privs.h"
 #include "base/xalloc.h"
 
 /* The one global: the signal that came, set by the handler, read by the
@@ -139,6 +140,10 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
         p->have_first = true;
     }
     if (!make_view(p, headless, err, errlen))
+        goto fail;
+    /* root is needed only to open the interfaces (and the display's
+     * authority, which the window has read by now) */
+    if (p->live && !privs_drop(o->user, o->quiet, err, errlen))
         goto fail;
     return p;
 fail:

@@ -10,6 +10,7 @@ usage: live_capture.py FLOWSWARM
 Exits 77 (skipped) where capturing on lo is not allowed (not root)."""
 import collections
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -111,6 +112,23 @@ def test_against_tshark(exe):
           f"{list((mine - theirs).items())[:3]} {list((theirs - mine).items())[:3]})")
 
 
+def test_user(exe):
+    print("privileges: root is given up once the interface is open")
+    for args, want in (([], "nobody"), (["-Z", "daemon"], "daemon")):
+        p = start([exe, "-i", "lo", "--events", "udp port 9"] + args)
+        time.sleep(0.8)
+        with open(f"/proc/{p.pid}/status") as f:
+            uid = [ln.split()[1] for ln in f if ln.startswith("Uid:")][0]
+        rc, _, _, err = stop(p)
+        check(uid == str(pwd.getpwnam(want).pw_uid) and f"as user {want}" in err,
+              f"{' '.join(args) or 'by default'}: runs as {want} and says so "
+              f"(uid {uid}: {err.strip()!r})")
+    r = subprocess.run([exe, "-i", "lo", "-Z", "nosuchuser", "--events"], capture_output=True,
+                       text=True, check=False, timeout=10)
+    check(r.returncode == 1 and "nosuchuser: no such user" in r.stderr,
+          f"-Z with an unknown user is one error ({r.stderr.strip()!r})")
+
+
 def test_signals_and_errors(exe):
     print("signals and errors")
     p = start([exe, "-i", "lo", "--events", "udp port 9"])
@@ -146,6 +164,7 @@ def test_window(exe):
         print("  SKIP: xvfb-run or xdotool is not installed")
         return
     with tempfile.TemporaryDirectory() as d:
+        os.chmod(d, 0o777)  # run as root, it captures as nobody, who saves the shot
         sender = (f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r}); "
                   f"import live_capture; live_capture.send(2000, {PORT})")
         script = (f"'{exe}' -i lo --size 640x360 & sleep 2; "
@@ -179,6 +198,8 @@ def main():
     stop(p)
     test_against_tshark(exe)
     test_signals_and_errors(exe)
+    if os.geteuid() == 0:
+        test_user(exe)
     test_window(exe)
     return finish()
 
