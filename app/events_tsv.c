@@ -18,11 +18,13 @@ static void print_event(void *ctx, const struct event *e)
         ns += 1000000000;
         sec--;
     }
+    /* a sampled flow's counts were multiplied by the rate: a tenth column */
     fprintf(out,
-            "%" PRId64 ".%06" PRId64 "\t%s\t%s\t%u\t%u\t%u\t%" PRIu32 "\t%" PRIu64 "\t%02x\n",
+            "%" PRId64 ".%06" PRId64 "\t%s\t%s\t%u\t%u\t%u\t%" PRIu32 "\t%" PRIu64
+            "\t%02x%s\n",
             sec, ns / 1000, addr_format(&e->src, s, sizeof(s)),
             addr_format(&e->dst, d, sizeof(d)), e->proto, e->sport, e->dport, e->packets,
-            e->octets, e->tcpflags);
+            e->octets, e->tcpflags, e->flags & EVENT_SCALED ? "\tscaled" : "");
 }
 
 /* Live input: lines as events arrive, until the user stops it. */

@@ -78,8 +78,9 @@ static bool open_outputs(struct export *x)
     }
     if (o->screenshot && !probe_writable(o->screenshot, x->err, sizeof(x->err)))
         return false;
-    if (o->nifaces) {
-        snprintf(x->err, sizeof(x->err), "recording live capture (-i) to a video or a still "
+    if (options_live(o)) {
+        snprintf(x->err, sizeof(x->err), "recording live input (-i, --collect) to a video "
+                                         "or a still "
                                          "is not supported yet: watch it in the window, or "
                                          "save a capture and render that");
         return false;

@@ -52,8 +52,9 @@ static int run_demo(const struct options *o)
 static bool coherent(const struct options *o)
 {
     const char *clash = NULL;
-    if (o->nifaces && (o->start || o->stop || o->skip_idle > 0))
-        clash = "--start, --stop and --skip-idle apply to files, not to live capture (-i)";
+    if (options_live(o) && (o->start || o->stop || o->skip_idle > 0))
+        clash = "--start, --stop and --skip-idle apply to files, not to live input "
+                "(-i, --collect)";
     if (clash)
         fprintf(stderr, "flowswarm: %s\n", clash);
     return clash == NULL;
@@ -84,9 +85,10 @@ int main(int argc, char **argv)
             status = list_interfaces();
         else if (!coherent(&o))
             break;
-        else if (o.ninputs + o.nifaces == 0 && (o.events || o.output || o.filter))
-            fprintf(stderr, "flowswarm: no input: give -r FILE or -i IFACE (see --help)\n");
-        else if (o.ninputs + o.nifaces == 0)
+        else if (o.ninputs == 0 && !options_live(&o) && (o.events || o.output || o.filter))
+            fprintf(stderr, "flowswarm: no input: give -r FILE, -i IFACE or --collect PORT "
+                            "(see --help)\n");
+        else if (o.ninputs == 0 && !options_live(&o))
             status = run_demo(&o);
         else if (o.events)
             status = events_tsv_run(&o);

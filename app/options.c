@@ -43,6 +43,7 @@ struct opt {
 
 static bool parse_input(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_iface(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_collect(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_size(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_fps(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_start(const char *s, struct options *o, char *err, size_t errlen);
@@ -55,6 +56,10 @@ static const struct opt table[] = {
     {"interface", 'i', OPT_CUSTOM, F(ifaces), .arg = "IFACE", .parse = parse_iface,
      .help = "capture live on an interface ('any': all of them);\n"
              "repeatable; the window shows it as it happens"},
+    {"collect", 0, OPT_CUSTOM, F(collect), .arg = "[ADDR:]PORT", .parse = parse_collect,
+     .help = "collect NetFlow v5/v9 and IPFIX on a UDP port, on\n"
+             "127.0.0.1 unless an address is given (0.0.0.0:2055,\n"
+             "[::]:4739 listen on the network); repeatable"},
     {"list-interfaces", 'D', OPT_FLAG, F(list_ifaces),
      .help = "list the interfaces to capture on, and exit"},
     {"snaplen", 's', OPT_INT, F(snaplen), 0, 262144, .arg = "N",
@@ -201,6 +206,13 @@ static bool parse_iface(const char *s, struct options *o, char *err, size_t errl
 {
     o->ifaces = xreallocarray(o->ifaces, o->nifaces + 1, sizeof(*o->ifaces));
     o->ifaces[o->nifaces++] = s;
+    return true;
+}
+
+static bool parse_collect(const char *s, struct options *o, char *err, size_t errlen)
+{
+    o->collect = xreallocarray(o->collect, o->ncollect + 1, sizeof(*o->collect));
+    o->collect[o->ncollect++] = s;
     return true;
 }
 
@@ -368,7 +380,8 @@ static void usage_head(const struct opt *d, char *buf, size_t len)
 
 void options_usage(FILE *f)
 {
-    fprintf(f, "usage: flowswarm [options] [-r FILE]... [-i IFACE]... [expression]\n"
+    fprintf(f, "usage: flowswarm [options] [-r FILE]... [-i IFACE]... [--collect PORT]... "
+               "[expression]\n"
                "Network traffic as a swarm: hosts gather around the services they use.\n");
     for (size_t i = 0; i < NOPTS; i++) {
         const struct opt *d = &table[i];
@@ -489,6 +502,7 @@ void options_free(struct options *o)
 {
     free(o->inputs);
     free(o->ifaces);
+    free(o->collect);
     free(o->filter);
     memset(o, 0, sizeof(*o));
 }

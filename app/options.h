@@ -15,6 +15,8 @@ struct options {
     const char **ifaces; /* -i, in order; the array is owned by the struct */
     size_t nifaces;
     bool list_ifaces;    /* -D */
+    const char **collect; /* --collect, in order; the array is owned */
+    size_t ncollect;
     int snaplen;         /* -s: 0 means whole packets */
     bool no_promisc;     /* -p */
     int buffer_kib;      /* -B: 0 means libpcap's default */
@@ -42,6 +44,12 @@ struct options {
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };
+
+/* Whether the options name a live input (-i, --collect). */
+static inline bool options_live(const struct options *o)
+{
+    return o->nifaces + o->ncollect > 0;
+}
 
 /* Parses argv into o (defaults filled in). Help and version are printed
  * here; errors print one line to stderr. o needs options_free() after

@@ -50,7 +50,8 @@ struct ingest_opts pipeline_ingest_opts(const struct options *o)
 {
     return (struct ingest_opts){.paths = o->inputs, .npaths = o->ninputs,
                                 .filter = o->filter, .ifaces = o->ifaces,
-                                .nifaces = o->nifaces, .snaplen = o->snaplen,
+                                .nifaces = o->nifaces, .collect = o->collect,
+                                .ncollect = o->ncollect, .snaplen = o->snaplen,
                                 .no_promisc = o->no_promisc, .buffer_kib = o->buffer_kib};
 }
 
@@ -73,7 +74,7 @@ static struct timeline *make_timeline(const struct options *o, const struct inge
                                       char *err, size_t errlen)
 {
     struct timeline *tl = xcalloc(1, sizeof(*tl));
-    tl->known = o->nifaces == 0;
+    tl->known = !options_live(o);
     for (size_t i = 0; i < o->ninputs; i++)
         if (strcmp(o->inputs[i], "-") == 0)
             tl->known = false;
@@ -231,7 +232,10 @@ void pipeline_report_input(struct ingest *in, bool quiet)
         fprintf(stderr, "flowswarm: %" PRIu64 " events arrived out of time order beyond "
                 "the reorder window; their times were raised\n", st.clamped);
     if (st.dropped || st.os_dropped || st.if_dropped)
-        fprintf(stderr, "flowswarm: packets lost: %" PRIu64 " by flowswarm (it fell "
+        fprintf(stderr, "flowswarm: lost: %" PRIu64 " events by flowswarm (it fell "
                 "behind), %" PRIu64 " by the kernel, %" PRIu64 " by the interface\n",
                 st.dropped, st.os_dropped, st.if_dropped);
+    if (st.seq_lost)
+        fprintf(stderr, "flowswarm: the exporters' sequence numbers say %" PRIu64
+                " flows or datagrams never came\n", st.seq_lost);
 }

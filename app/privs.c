@@ -44,7 +44,7 @@ bool privs_drop(const char *user, bool quiet, char *err, size_t errlen)
     if (!pw) {
         if (!user) { /* no such user here: go on as root, and say so */
             if (!quiet)
-                fprintf(stderr, "flowswarm: capturing as root (no user '%s' to change "
+                fprintf(stderr, "flowswarm: running as root (no user '%s' to change "
                                 "to; name one with -Z)\n", name);
             return true;
         }
@@ -61,6 +61,6 @@ bool privs_drop(const char *user, bool quiet, char *err, size_t errlen)
         return false;
     }
     if (!quiet)
-        fprintf(stderr, "flowswarm: capturing as user %s (-Z names another)\n", name);
+        fprintf(stderr, "flowswarm: running as user %s (-Z names another)\n", name);
     return true;
 }

@@ -23,6 +23,8 @@ struct event {
 enum {
     EVENT_CLAMPED = 1, /* arrived too late for the reorder window: its time
                           was raised to keep the stream in order */
+    EVENT_SCALED = 2,  /* from a sampled export: packets and octets were
+                          multiplied by the sampling rate */
 };
 
 #endif

@@ -4,8 +4,9 @@ usage: make_corpus.py DATA_DIR OUT_DIR
 OUT_DIR/<target>/ gets small real inputs: whole captures for fuzz_pcap,
 flow-tools files (less their two magic bytes, which the target supplies)
 for fuzz_flowtools, single frames tagged with their link type for
-fuzz_decode, a few event sequences for fuzz_reorder, and filter
-expressions with records for fuzz_bpfexpr."""
+fuzz_decode, a few event sequences for fuzz_reorder, filter expressions with records
+for fuzz_bpfexpr, and NetFlow/IPFIX exports (fuzz/seeds/netflow) for
+fuzz_netflow."""
 import csv
 import hashlib
 import os
@@ -94,6 +95,13 @@ def main():
         recs = bytes(rng.randrange(256) for _ in range(48 * rng.randrange(1, 5)))
         put(out, "fuzz_bpfexpr", bytes([len(e)]) + e.encode() + recs)
     counts["fuzz_bpfexpr"] = len(exprs)
+    # a real exporter's datagrams (softflowd exporting the bundled sample
+    # as NetFlow v5, v9 and IPFIX), kept beside this script
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds", "netflow")
+    for name in sorted(os.listdir(here)):
+        with open(os.path.join(here, name), "rb") as f:
+            put(out, "fuzz_netflow", f.read())
+        counts["fuzz_netflow"] = counts.get("fuzz_netflow", 0) + 1
     for k, v in sorted(counts.items()):
         print(f"{k}: {v} seeds")
     return 0

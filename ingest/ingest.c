@@ -38,7 +38,7 @@ struct ingest {
     bool live;        /* the inputs are live: read as they come */
     atomic_bool stop; /* live: the consumer wants the thread to end */
     int wake[2];      /* live: a byte here wakes the thread's poll() */
-    _Atomic uint64_t os_dropped, if_dropped; /* live: the sources' counters */
+    _Atomic uint64_t os_dropped, if_dropped, seq_lost; /* live: the sources' counters */
 };
 
 /* Opens the interfaces; the reader thread will poll them, woken early
@@ -47,15 +47,18 @@ static bool open_live(struct ingest *in, const struct ingest_opts *opts, char *e
                       size_t errlen)
 {
     if (opts->npaths) {
-        snprintf(err, errlen, "capturing (-i) and reading files (-r) at once is not "
+        snprintf(err, errlen, "live input (-i, --collect) and files (-r) at once are not "
                               "supported yet: run them as two flowswarm processes");
         return false;
     }
-    for (size_t i = 0; i < opts->nifaces; i++) {
-        struct source_params p = {.name = opts->ifaces[i], .filter = opts->filter,
-                                  .snaplen = opts->snaplen, .no_promisc = opts->no_promisc,
-                                  .buffer_kib = opts->buffer_kib};
-        in->inputs[i].src = source_open_live("interface", &p, err, errlen);
+    for (size_t i = 0; i < opts->nifaces + opts->ncollect; i++) {
+        bool iface = i < opts->nifaces;
+        struct source_params p = {
+            .name = iface ? opts->ifaces[i] : opts->collect[i - opts->nifaces],
+            .filter = opts->filter, .snaplen = opts->snaplen,
+            .no_promisc = opts->no_promisc, .buffer_kib = opts->buffer_kib};
+        in->inputs[i].src =
+            source_open_live(iface ? "interface" : "collector", &p, err, errlen);
         if (!in->inputs[i].src)
             return false;
         in->ninputs++;
@@ -72,8 +75,8 @@ struct ingest *ingest_create(const struct ingest_opts *opts, char *err, size_t e
 {
     struct ingest *in = xcalloc(1, sizeof(*in));
     in->wake[0] = in->wake[1] = -1;
-    in->inputs = xcalloc(opts->npaths + opts->nifaces, sizeof(*in->inputs));
-    if (opts->nifaces) {
+    in->inputs = xcalloc(opts->npaths + opts->nifaces + opts->ncollect, sizeof(*in->inputs));
+    if (opts->nifaces || opts->ncollect) {
         if (!open_live(in, opts, err, errlen))
             goto fail;
         in->ring = ring_create(opts->ring_capacity);
@@ -213,13 +216,16 @@ static bool drain_live(struct ingest *in, struct source *src, struct event *batc
 
 static void live_counters(struct ingest *in)
 {
-    uint64_t os = 0, ifd = 0;
+    uint64_t os = 0, ifd = 0, lost = 0;
     for (size_t i = 0; i < in->ninputs; i++) {
-        os += source_stats(in->inputs[i].src)->os_dropped;
-        ifd += source_stats(in->inputs[i].src)->if_dropped;
+        const struct source_stats *st = source_stats(in->inputs[i].src);
+        os += st->os_dropped;
+        ifd += st->if_dropped;
+        lost += st->seq_lost;
     }
     atomic_store(&in->os_dropped, os);
     atomic_store(&in->if_dropped, ifd);
+    atomic_store(&in->seq_lost, lost);
 }
 
 /* Live inputs are read as they come, never merged by time (one may stay
@@ -299,6 +305,7 @@ void ingest_stats(struct ingest *in, struct ingest_stats *out)
     out->dropped = ring_dropped(in->ring);
     out->os_dropped = atomic_load(&in->os_dropped);
     out->if_dropped = atomic_load(&in->if_dropped);
+    out->seq_lost = atomic_load(&in->seq_lost);
     if (!atomic_load(&in->done))
         return;
     out->events = in->events;

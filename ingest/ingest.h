@@ -21,6 +21,8 @@ struct ingest_opts {
                                    the order decode read them */
     const char *const *ifaces;  /* interfaces to capture on live (-i) */
     size_t nifaces;
+    const char *const *collect; /* UDP collectors to open (--collect) */
+    size_t ncollect;
     int snaplen;                /* -s: bytes kept of each packet; 0: all */
     bool no_promisc;            /* -p */
     int buffer_kib;             /* -B: the kernel's capture buffer; 0: default */
@@ -32,7 +34,9 @@ struct ingest_stats {
     uint64_t not_ip, short_, malformed;
     uint64_t clamped;   /* stragglers whose time was raised */
     uint64_t dropped;   /* lost to a full ring (live sources only) */
-    uint64_t os_dropped, if_dropped; /* live capture: lost before we saw them */
+    uint64_t os_dropped, if_dropped; /* live: lost before we saw them (kernel,
+                                        interface or socket buffer) */
+    uint64_t seq_lost;  /* collector: lost on the way, by sequence numbers */
     unsigned damaged;   /* inputs that ended early at damage */
 };
 

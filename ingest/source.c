@@ -8,6 +8,7 @@
 
 #include "base/xalloc.h"
 #include "ingest/bpfexpr.h"
+#include "ingest/collector.h"
 #include "ingest/flowfile.h"
 #include "ingest/pcapfile.h"
 #include "ingest/pcaplive.h"
@@ -18,6 +19,7 @@ static const struct source_kind *const kinds[] = {
     &pcapngfile_kind,
     &flowfile_kind,
     &pcaplive_kind,
+    &collector_kind,
 };
 
 struct source {

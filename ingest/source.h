@@ -25,6 +25,8 @@ struct source_stats {
     char skip_reason[160];    /* why, when skipped is not zero */
     uint64_t os_dropped;      /* live capture: lost by the kernel (ps_drop) */
     uint64_t if_dropped;      /* live capture: lost by the interface (ps_ifdrop) */
+    uint64_t seq_lost;        /* collector: flows or datagrams the exporters'
+                                 sequence numbers say never came */
 };
 
 /* What a read gives. File sources only ever give the first two. */

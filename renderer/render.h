@@ -18,6 +18,7 @@ struct render_hud {
     double octets_per_s;
     uint64_t dropped, clamped;
     uint64_t os_dropped, if_dropped; /* live capture: lost by the kernel, the NIC */
+    uint64_t seq_lost;    /* collector: lost on the way (sequence numbers) */
     bool paused;
     bool live;            /* live input: the clock is wall time */
     int64_t lag_ns;       /* live: how long ago the newest event was; <0: none yet */

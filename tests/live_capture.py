@@ -144,7 +144,7 @@ def test_signals_and_errors(exe):
         ([exe, "-i", "lo", "--events", "port nonsense"], 1, "bad filter expression"),
         ([exe, "-i", "lo", "-r", "x.pcap", "--events"], 1, "not supported yet"),
         ([exe, "-i", "lo", "-o", "live.mp4"], 1, "not supported yet"),
-        ([exe, "-i", "lo", "--start", "+5"], 2, "live capture"),
+        ([exe, "-i", "lo", "--start", "+5"], 2, "not to live input"),
         ([exe, "-i", "lo", "-s", "300000"], 2, "--snaplen 300000"),
     ]
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""The flow collector against a real exporter, on loopback only: softflowd
+reads real captures and exports their flows as NetFlow v5, v9 and IPFIX
+to 127.0.0.1, where flowswarm --collect --events listens; tshark captures
+the same datagrams and its decoding of them is the reference. Per flow
+key (addresses, protocol, ports) the records, packets and octets must be
+equal. Then hostile datagrams, a busy port and a bad address.
+
+usage: collector_golden.py FLOWSWARM SAMPLE DATA_DIR
+Exits 77 (skipped) where softflowd or tshark is missing or capturing on
+lo is not allowed."""
+import collections
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from checks import check, finish
+
+PORT = 47211
+
+
+def start(args, **kw):
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kw)
+
+
+def stop(p):
+    p.send_signal(signal.SIGINT)
+    try:
+        out, err = p.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    return p.returncode, out, err
+
+
+def wait_ready(p, needle, secs=15):
+    deadline = time.monotonic() + secs
+    while time.monotonic() < deadline:
+        if needle in p.stderr.readline():
+            return True
+    return False
+
+
+def tshark_flows(pcap, port):
+    """Flow records in the exported datagrams, as tshark decodes them."""
+    r = subprocess.run(["tshark", "-n", "-r", pcap, "-d", f"udp.port=={port},cflow",
+                        "-T", "json", "--no-duplicate-keys"], capture_output=True,
+                       text=True, check=True)
+    flows = collections.defaultdict(lambda: [0, 0, 0])
+
+    def record(rec, i):
+        def get(*names):
+            for n in names:
+                v = rec.get(n)
+                if v is not None:
+                    return v[i] if isinstance(v, list) else v
+            return None
+        proto = get("cflow.protocol") or "0"
+        sport, dport = get("cflow.srcport") or "0", get("cflow.dstport") or "0"
+        icmp = get("cflow.icmp_type_code_ipv4", "cflow.icmp_type_code_ipv6")
+        itype = get("cflow.icmp_ipv6_type", "cflow.icmp_type")
+        if proto in ("1", "58") and icmp is not None:
+            sport, dport = "0", str(int(icmp, 0))  # NetFlow's type*256+code
+        elif proto in ("1", "58") and itype is not None:
+            code = get("cflow.icmp_ipv6_code", "cflow.icmp_code") or "0"
+            sport, dport = "0", str(int(itype, 0) * 256 + int(code, 0))
+        key = (get("cflow.srcaddr", "cflow.srcaddrv6"), get("cflow.dstaddr", "cflow.dstaddrv6"),
+               proto, sport, dport)
+        flows[key][0] += 1
+        flows[key][1] += int(get("cflow.packets") or 0)
+        flows[key][2] += int(get("cflow.octets") or 0)
+
+    def walk(node):
+        if isinstance(node, list):
+            for x in node:
+                walk(x)
+        elif isinstance(node, dict):
+            addr = node.get("cflow.srcaddr", node.get("cflow.srcaddrv6"))
+            if addr is not None:  # one record, or several merged into lists
+                for i in range(len(addr) if isinstance(addr, list) else 1):
+                    record(node, i)
+            for v in node.values():
+                if isinstance(v, (dict, list)):
+                    walk(v)
+
+    for pkt in json.loads(r.stdout or "[]"):
+        walk(pkt.get("_source", {}).get("layers", {}).get("cflow", {}))
+    return flows
+
+
+def our_flows(tsv):
+    flows = collections.defaultdict(lambda: [0, 0, 0])
+    for line in tsv.splitlines():
+        f = line.split("\t")
+        key = (f[1], f[2], f[3], f[4], f[5])
+        flows[key][0] += 1
+        flows[key][1] += int(f[6])
+        flows[key][2] += int(f[7])
+    return flows
+
+
+def export(exe, capture, version, tmp, v6=False, sampling=0):
+    """softflowd exports capture to flowswarm and tshark; returns both
+    readings and flowswarm's stderr."""
+    pcap = os.path.join(tmp, f"export-v{version}.pcapng")
+    shark = start(["tshark", "-n", "-i", "lo", "-f", f"udp port {PORT}", "-w", pcap])
+    if not wait_ready(shark, "Capturing on"):
+        stop(shark)
+        return None, None, "tshark did not start capturing"
+    fs = start([exe, "--collect", str(PORT), "--events"])
+    time.sleep(0.7)
+    # with no control socket it reads the capture (an absolute path: it
+    # changes folder), exports every flow at the end and exits
+    subprocess.run(["softflowd", "-r", capture, "-n", f"127.0.0.1:{PORT}", "-v",
+                    str(version), "-d", "-p", os.path.join(tmp, "sf.pid"), "-c", "none"] +
+                   (["-6"] if v6 else []) + (["-s", str(sampling)] if sampling else []),
+                   capture_output=True, timeout=60, check=False)
+    time.sleep(0.7)
+    rc, out, err = stop(fs)
+    stop(shark)
+    if rc != 130:
+        return None, None, f"flowswarm exit {rc}: {err.strip()}"
+    if sampling and not all(ln.endswith("\tscaled") for ln in out.splitlines()):
+        return None, None, "sampled records are not all marked scaled"
+    return our_flows(out), tshark_flows(pcap, PORT), err
+
+
+def test_softflowd(exe, captures):
+    print("softflowd -> --collect: the same flows as tshark decodes")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        for capture, v6 in captures:
+            # v5 has no IPv6. With IPv6, softflowd's first v9 datagram holds
+            # more flowsets than its header's count, and tshark stops at the
+            # count: those are compared as IPFIX only.
+            for version in (10,) if v6 else (5, 9, 10):
+                mine, theirs, err = export(exe, capture, version, tmp, v6)
+                name = f"{os.path.basename(capture)} v{version}"
+                if mine is None:
+                    check(False, f"{name}: {err}")
+                    continue
+                same = {k: v for k, v in mine.items()} == {k: v for k, v in theirs.items()}
+                diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
+                        if mine.get(k) != theirs.get(k)]
+                check(same and theirs,
+                      f"{name}: {sum(v[0] for v in mine.values())} records, "
+                      f"{len(theirs)} flow keys in tshark's reading; differing: {diff[:3]}")
+                check("never came" not in err,
+                      f"{name}: no loss where there was none ({err.strip()!r})")
+                if same:
+                    print(f"  ok {name}: {sum(v[0] for v in mine.values())} records, "
+                          f"{sum(v[1] for v in mine.values())} packets")
+
+
+def test_sampled(exe, sample):
+    print("sampled export: counts scaled by the rate the options records give")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        for version in (9, 10):
+            mine, theirs, err = export(exe, sample, version, tmp, sampling=10)
+            if mine is None:
+                check(False, f"v{version} sampled 1 in 10: {err}")
+                continue
+            scaled = {k: [v[0], v[1] * 10, v[2] * 10] for k, v in theirs.items()}
+            check(mine == scaled and theirs,
+                  f"v{version} sampled 1 in 10: {sum(v[0] for v in mine.values())} records, "
+                  f"{sum(v[1] for v in mine.values())} packets after scaling, "
+                  f"{sum(v[1] for v in theirs.values())} sampled")
+
+
+def v9_template(tid, fields):
+    body = struct.pack(">HH", tid, len(fields)) + b"".join(
+        struct.pack(">HH", t, n) for t, n in fields)
+    return struct.pack(">HH", 0, 4 + len(body)) + body
+
+
+def v9(seq, *sets):
+    return struct.pack(">HHIIII", 9, len(sets), 1000, int(time.time()), seq, 7) + b"".join(sets)
+
+
+def test_hostile(exe):
+    print("hostile datagrams: counted and skipped, never a crash")
+    fields = [(8, 4), (12, 4), (4, 1), (7, 2), (11, 2), (2, 4), (1, 4), (22, 4), (21, 4)]
+    record = (bytes([10, 0, 0, 1, 10, 0, 0, 2, 17]) + struct.pack(">HHIIII", 5353, 53, 3, 300,
+                                                                  900, 1000))
+    good_data = struct.pack(">HH", 300, 4 + len(record)) + record
+    bad = [
+        b"",                                             # empty
+        b"\x00\x09",                                     # a version and nothing
+        v9(1, struct.pack(">HH", 0, 8) + struct.pack(">HH", 300, 0)),   # zero fields
+        v9(2, struct.pack(">HH", 0, 8) + struct.pack(">HH", 301, 60000)),  # huge count
+        v9(3, struct.pack(">HH", 0, 400)),               # a set length that lies
+        struct.pack(">HHIIII", 5, 30, 0, 0, 0, 0) + b"\0" * 10,  # v5 count past the end
+        struct.pack(">HHIII", 10, 9999, 0, 0, 0),        # IPFIX length that lies
+        v9(4, struct.pack(">HH", 999, 8) + b"\0" * 4),   # data before any template
+    ]
+    flood = [v9(10 + i, v9_template(256 + i, fields)) for i in range(3000)]
+    fs = start([exe, "--collect", str(PORT + 1), "--events", "-q"])
+    time.sleep(0.7)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for d in bad + flood:
+        s.sendto(d, ("127.0.0.1", PORT + 1))
+    time.sleep(0.2)
+    # the template still works after the flood, and its data comes through
+    s.sendto(v9(5000, v9_template(300, fields)), ("127.0.0.1", PORT + 1))
+    s.sendto(v9(5001, good_data), ("127.0.0.1", PORT + 1))
+    time.sleep(0.5)
+    rc, out, err = stop(fs)
+    lines = out.splitlines()
+    check(rc == 130, f"still running after the hostile datagrams (exit {rc}: {err.strip()})")
+    check(len(lines) == 1 and "\t10.0.0.1\t10.0.0.2\t17\t5353\t53\t3\t300\t" in lines[0],
+          f"then a good record is read ({lines})")
+
+    # a busy port and an address not of this machine: one line each
+    busy = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    busy.bind(("127.0.0.1", PORT + 2))
+    for spec, needle in ((str(PORT + 2), "in use"), ("192.0.2.1:2055", "not one of this"),
+                         ("nonsense", "expected [ADDRESS:]PORT")):
+        r = subprocess.run([exe, "--collect", spec, "--events"], capture_output=True,
+                           text=True, timeout=10, check=False)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode == 1 and len(lines) == 1 and needle in lines[0],
+              f"--collect {spec}: one line with {needle!r} ({r.stderr.strip()!r})")
+    busy.close()
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    exe, sample, data = (os.path.abspath(a) for a in sys.argv[1:4])
+    for tool in ("softflowd", "tshark"):
+        if not shutil.which(tool):
+            print(f"SKIP: {tool} is not installed (tools/install-deps installs it)")
+            return 77
+    if os.geteuid() != 0:
+        print("SKIP: capturing the exported datagrams on lo needs root")
+        return 77
+    # the sample (IPv4 TCP, UDP, ICMP), and IPv6 with ICMPv6 (v9 and IPFIX)
+    captures = [(sample, False)]
+    for rel, v6 in (("pcap/zeek/ipv6-http-atomic-frag.pcap", True),
+                    ("pcap/zeek/ipv6-fragmented-dns.pcap", True),
+                    ("pcap/pcapplusplus/ExamplesTest/pcap_examples/tls2.pcap", False)):
+        if os.path.exists(os.path.join(data, rel)):
+            captures.append((os.path.join(data, rel), v6))
+        else:
+            print(f"note: {rel} is absent from {data}; not exported")
+    test_softflowd(exe, captures)
+    test_sampled(exe, sample)
+    test_hostile(exe)
+    return finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
