@@ -80,6 +80,25 @@ static const struct source_kind *sniff(const uint8_t *head, size_t n)
     return NULL;
 }
 
+/* Opens the kind's reader on in (NULL for a live input) and wraps it with
+ * the record filter, which it then owns. */
+static struct source *make(const struct source_kind *kind, FILE *in,
+                           const struct source_params *p, struct bpfexpr *records, char *err,
+                           size_t errlen)
+{
+    void *impl = kind->open(in, p, err, errlen);
+    if (!impl) {
+        bpfexpr_destroy(records);
+        return NULL;
+    }
+    struct source *s = xcalloc(1, sizeof(*s));
+    s->kind = kind;
+    s->impl = impl;
+    s->records = records;
+    s->name = xstrdup(p->name);
+    return s;
+}
+
 struct source *source_open(const char *path, const char *filter, char *err,
                            size_t errlen)
 {
@@ -140,18 +159,12 @@ struct source *source_open_stream(FILE *fp, const char *name, const char *filter
         return NULL;
     }
     FILE *in = rewind_stream(fp, name, head, got, err, errlen);
-    struct source_params p = {.name = name, .filter = filter};
-    void *impl = in ? kind->open(in, &p, err, errlen) : NULL;
-    if (!impl) {
+    if (!in) {
         bpfexpr_destroy(records);
         return NULL;
     }
-    struct source *s = xcalloc(1, sizeof(*s));
-    s->kind = kind;
-    s->impl = impl;
-    s->records = records;
-    s->name = xstrdup(name);
-    return s;
+    return make(kind, in, &(struct source_params){.name = name, .filter = filter}, records,
+                err, errlen);
 }
 
 struct source *source_open_live(const char *kind_name, const struct source_params *p,
@@ -169,17 +182,7 @@ struct source *source_open_live(const char *kind_name, const struct source_param
     if (p->filter && *p->filter && !kind->packets &&
         !(records = bpfexpr_create(p->filter, p->name, err, errlen)))
         return NULL;
-    void *impl = kind->open(NULL, p, err, errlen);
-    if (!impl) {
-        bpfexpr_destroy(records);
-        return NULL;
-    }
-    struct source *s = xcalloc(1, sizeof(*s));
-    s->kind = kind;
-    s->impl = impl;
-    s->records = records;
-    s->name = xstrdup(p->name);
-    return s;
+    return make(kind, NULL, p, records, err, errlen);
 }
 
 enum source_status source_read(struct source *s, struct event *ev)
