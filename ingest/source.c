@@ -187,6 +187,8 @@ struct source *source_open_live(const char *kind_name, const struct source_param
 
 enum source_status source_read(struct source *s, struct event *ev)
 {
+    if (!s->records) /* the common case: one call, no loop */
+        return s->kind->next(s->impl, ev, &s->stats);
     enum source_status st;
     while ((st = s->kind->next(s->impl, ev, &s->stats)) == SOURCE_EVENT)
         if (!s->records || bpfexpr_match(s->records, ev))
@@ -196,6 +198,8 @@ enum source_status source_read(struct source *s, struct event *ev)
 
 bool source_next(struct source *s, struct event *ev)
 {
+    if (!s->records)
+        return s->kind->next(s->impl, ev, &s->stats) == SOURCE_EVENT;
     return source_read(s, ev) == SOURCE_EVENT;
 }
 
