@@ -57,7 +57,7 @@ static const struct opt table[] = {
      .help = "capture live on an interface ('any': all of them);\n"
              "repeatable; the window shows it as it happens"},
     {"collect", 0, OPT_CUSTOM, F(collect), .arg = "[ADDR:]PORT", .parse = parse_collect,
-     .help = "collect NetFlow v5/v9 and IPFIX on a UDP port, on\n"
+     .help = "collect NetFlow v5/v9, IPFIX and sFlow on a UDP port, on\n"
              "127.0.0.1 unless an address is given (0.0.0.0:2055,\n"
              "[::]:4739 listen on the network); repeatable"},
     {"list-interfaces", 'D', OPT_FLAG, F(list_ifaces),

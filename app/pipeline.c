@@ -33,7 +33,9 @@ int pipeline_exit_status(void)
 
 void pipeline_catch_signals(void)
 {
-    struct sigaction sa = {.sa_handler = on_signal};
+    /* SA_RESTART: a write to stdout that the signal lands in is finished,
+     * not failed (the loops see the flag; nothing waits on a bare read) */
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

@@ -5,8 +5,8 @@ OUT_DIR/<target>/ gets small real inputs: whole captures for fuzz_pcap,
 flow-tools files (less their two magic bytes, which the target supplies)
 for fuzz_flowtools, single frames tagged with their link type for
 fuzz_decode, a few event sequences for fuzz_reorder, filter expressions with records
-for fuzz_bpfexpr, and NetFlow/IPFIX exports (fuzz/seeds/netflow) for
-fuzz_netflow."""
+for fuzz_bpfexpr, and NetFlow/IPFIX exports and sFlow datagrams
+(fuzz/seeds/) for fuzz_netflow and fuzz_sflow."""
 import csv
 import hashlib
 import os
@@ -97,11 +97,13 @@ def main():
     counts["fuzz_bpfexpr"] = len(exprs)
     # a real exporter's datagrams (softflowd exporting the bundled sample
     # as NetFlow v5, v9 and IPFIX), kept beside this script
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds", "netflow")
-    for name in sorted(os.listdir(here)):
-        with open(os.path.join(here, name), "rb") as f:
-            put(out, "fuzz_netflow", f.read())
-        counts["fuzz_netflow"] = counts.get("fuzz_netflow", 0) + 1
+    # and pmacct's sFlow probe sampling it, for fuzz_sflow
+    for kind in ("netflow", "sflow"):
+        here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds", kind)
+        for name in sorted(os.listdir(here)):
+            with open(os.path.join(here, name), "rb") as f:
+                put(out, f"fuzz_{kind}", f.read())
+            counts[f"fuzz_{kind}"] = counts.get(f"fuzz_{kind}", 0) + 1
     for k, v in sorted(counts.items()):
         print(f"{k}: {v} seeds")
     return 0

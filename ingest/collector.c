@@ -1,5 +1,5 @@
 /* The flow collector: one UDP socket, non-blocking, whose datagrams are
- * NetFlow v5, v9 or IPFIX (told apart by the version field). A datagram
+ * NetFlow v5, v9, IPFIX or sFlow v5 (told apart by the version field). A datagram
  * gives many events: they wait in the source until next() hands them on.
  * The kernel's count of datagrams dropped for a full socket buffer comes
  * with each datagram (SO_RXQ_OVFL). */
@@ -16,6 +16,7 @@
 
 #include "base/xalloc.h"
 #include "ingest/netflow.h"
+#include "ingest/sflow.h"
 
 enum {
     DATAGRAM_MAX = 65535,
@@ -28,6 +29,7 @@ struct collector {
     int fd;
     char *name;
     struct netflow *nf;
+    struct sflow *sf;
     uint8_t *buf;
     struct event *pending;
     size_t npending, pos;
@@ -120,6 +122,7 @@ static void *collector_open(FILE *fp, const struct source_params *p, char *err,
     c->fd = fd;
     c->name = xstrdup(p->name);
     c->nf = netflow_create();
+    c->sf = sflow_create();
     c->buf = xmalloc(DATAGRAM_MAX);
     c->pending = xcalloc(PENDING_MAX, sizeof(*c->pending));
     return c;
@@ -170,12 +173,17 @@ static long receive(struct collector *c)
         }
     struct addr exporter;
     exporter_addr(&from, &exporter);
-    if (!netflow_sniff(c->buf, (size_t)n)) {
+    /* sFlow's version is a 32-bit word (0 0 0 5); NetFlow's and IPFIX's a
+     * 16-bit one (5, 9, 10) */
+    c->npending = 0;
+    if (sflow_sniff(c->buf, (size_t)n))
+        c->npending = sflow_parse(c->sf, &exporter, c->buf, (size_t)n, wall_ns(), c->pending,
+                                  PENDING_MAX);
+    else if (netflow_sniff(c->buf, (size_t)n))
+        c->npending = netflow_parse(c->nf, &exporter, c->buf, (size_t)n, wall_ns(),
+                                    c->pending, PENDING_MAX);
+    else
         c->not_flows++;
-        return 0;
-    }
-    c->npending = netflow_parse(c->nf, &exporter, c->buf, (size_t)n, wall_ns(), c->pending,
-                                PENDING_MAX);
     c->pos = 0;
     return (long)c->npending;
 }
@@ -183,10 +191,12 @@ static long receive(struct collector *c)
 static void update_stats(const struct collector *c, struct source_stats *st)
 {
     const struct netflow_stats *ns = netflow_stats(c->nf);
-    st->records = ns->records;
-    st->decode.malformed = ns->malformed + c->not_flows;
-    st->os_dropped = c->overflows;
-    st->seq_lost = ns->lost;
+    const struct sflow_stats *ss = sflow_stats(c->sf);
+    st->records = ns->records + ss->samples;
+    st->decode.malformed = ns->malformed + ss->malformed + c->not_flows;
+    st->decode.not_ip = ss->not_ip;
+    st->os_dropped = c->overflows + ss->dropped;
+    st->seq_lost = ns->lost + ss->lost;
     st->skipped = ns->no_template;
     if (ns->no_template)
         snprintf(st->skip_reason, sizeof(st->skip_reason),
@@ -217,6 +227,7 @@ static void collector_destroy(void *impl)
     struct collector *c = impl;
     close(c->fd);
     netflow_destroy(c->nf);
+    sflow_destroy(c->sf);
     free(c->buf);
     free(c->pending);
     free(c->name);

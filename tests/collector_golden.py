@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The flow collector against a real exporter, on loopback only: softflowd
-reads real captures and exports their flows as NetFlow v5, v9 and IPFIX
-to 127.0.0.1, where flowswarm --collect --events listens; tshark captures
-the same datagrams and its decoding of them is the reference. Per flow
+"""The flow collector against real exporters, on loopback only: softflowd
+reads real captures and exports their flows as NetFlow v5, v9 and IPFIX,
+and pmacct's sFlow probe samples them, to 127.0.0.1, where flowswarm
+--collect --events listens; tshark captures the same datagrams and its
+decoding of them is the reference. Per flow
 key (addresses, protocol, ports) the records, packets and octets must be
 equal. Then hostile datagrams, a busy port and a bad address.
 
@@ -23,7 +24,25 @@ import time
 
 from checks import check, finish
 
-PORT = 47211
+def free_ports(n):
+    """n consecutive UDP ports on 127.0.0.1 that nothing holds now."""
+    for base in range(47000, 60000, 7):
+        socks = []
+        try:
+            for k in range(n):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(s)
+                s.bind(("127.0.0.1", base + k))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free UDP ports on 127.0.0.1")
+
+
+PORT = free_ports(3)
 
 
 def start(args, **kw):
@@ -176,6 +195,91 @@ def test_sampled(exe, sample):
                   f"{sum(v[1] for v in theirs.values())} sampled")
 
 
+def tshark_sflow(pcap, port):
+    """Packet samples in sFlow datagrams, as tshark decodes the headers."""
+    r = subprocess.run(["tshark", "-n", "-r", pcap, "-d", f"udp.port=={port},sflow",
+                        "-T", "json", "--no-duplicate-keys"], capture_output=True,
+                       text=True, check=True)
+    flows = collections.defaultdict(lambda: [0, 0, 0])
+
+    def one(v):
+        return v[0] if isinstance(v, list) else v
+
+    for pkt in json.loads(r.stdout or "[]"):
+        sf = pkt.get("_source", {}).get("layers", {}).get("sflow", {})
+        for k, v in sf.items():
+            if not k.startswith("Flow sample"):
+                continue
+            for sample in v if isinstance(v, list) else [v]:
+                rate = int(one(sample.get("sflow.flow_sample.sampling_rate", "1")))
+                raw = sample.get("Raw packet header", {})
+                tree = raw.get("sflow_245.header_tree", {})
+                ip, ip6 = tree.get("ip"), tree.get("ipv6")
+                if ip:
+                    src, dst, proto = ip["ip.src"], ip["ip.dst"], ip["ip.proto"]
+                    octets = int(ip["ip.len"])
+                elif ip6:
+                    src, dst, proto = ip6["ipv6.src"], ip6["ipv6.dst"], ip6["ipv6.nxt"]
+                    octets = 40 + int(ip6["ipv6.plen"])
+                else:
+                    continue
+                l4 = tree.get("tcp") or tree.get("udp") or {}
+                sport = l4.get("tcp.srcport", l4.get("udp.srcport", "0"))
+                dport = l4.get("tcp.dstport", l4.get("udp.dstport", "0"))
+                icmp = tree.get("icmp") or tree.get("icmpv6")
+                if icmp:
+                    t = int(icmp.get("icmp.type", icmp.get("icmpv6.type", 0)))
+                    c = int(icmp.get("icmp.code", icmp.get("icmpv6.code", 0)))
+                    sport, dport = "0", str(t * 256 + c)
+                key = (src, dst, proto, sport, dport)
+                flows[key][0] += 1
+                flows[key][1] += rate
+                flows[key][2] += octets * rate
+    return flows
+
+
+def test_sflow(exe, captures):
+    print("pmacct's sFlow probe -> --collect: the same samples as tshark decodes")
+    if not shutil.which("pmacctd"):
+        print("  SKIP: pmacctd is not installed (tools/install-deps installs it)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        for capture, rate in captures:
+            conf = os.path.join(tmp, "sfprobe.conf")
+            with open(conf, "w") as f:
+                f.write(f"daemonize: false\npcap_savefile: {capture}\n"
+                        f"pcap_savefile_wait: false\nplugins: sfprobe\n"
+                        f"sfprobe_receiver: 127.0.0.1:{PORT}\nsampling_rate: {rate}\n")
+            pcap = os.path.join(tmp, "sflow.pcapng")
+            shark = start(["tshark", "-n", "-i", "lo", "-f", f"udp port {PORT}", "-w", pcap])
+            if not wait_ready(shark, "Capturing on"):
+                stop(shark)
+                check(False, "tshark started capturing")
+                continue
+            fs = start([exe, "--collect", str(PORT), "--events"])
+            time.sleep(0.7)
+            subprocess.run(["pmacctd", "-f", conf], capture_output=True, timeout=60,
+                           check=False)
+            time.sleep(0.7)
+            rc, out, err = stop(fs)
+            stop(shark)
+            mine, theirs = our_flows(out), tshark_sflow(pcap, PORT)
+            name = f"{os.path.basename(capture)} sampled 1 in {rate}"
+            diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
+                    if mine.get(k) != theirs.get(k)]
+            check(rc == 130 and mine == theirs and theirs,
+                  f"{name}: {sum(v[0] for v in mine.values())} samples, "
+                  f"{sum(v[0] for v in theirs.values())} in tshark's reading; "
+                  f"differing: {diff[:3]} {err.strip()[:200]}")
+            if rate > 1:
+                check(all(ln.endswith("\tscaled") for ln in out.splitlines()),
+                      f"{name}: every sample is marked scaled")
+            if mine == theirs:
+                print(f"  ok {name}: {sum(v[0] for v in mine.values())} samples, "
+                      f"{sum(v[1] for v in mine.values())} packets")
+
+
 def v9_template(tid, fields):
     body = struct.pack(">HH", tid, len(fields)) + b"".join(
         struct.pack(">HH", t, n) for t, n in fields)
@@ -255,6 +359,7 @@ def main():
             print(f"note: {rel} is absent from {data}; not exported")
     test_softflowd(exe, captures)
     test_sampled(exe, sample)
+    test_sflow(exe, [(sample, 1), (sample, 4)])
     test_hostile(exe)
     return finish()
 
