@@ -391,11 +391,12 @@ void options_usage(FILE *f)
             continue;
         char head[40];
         usage_head(d, head, sizeof(head));
-        fprintf(f, "  %-19s", head);
+        bool wide = strlen(head) > 17; /* then the help starts below it */
+        fprintf(f, wide ? "  %s\n" : "  %-19s", head);
         for (const char *p = d->help; *p;) {
             const char *nl = strchr(p, '\n');
             int len = nl ? (int)(nl - p) : (int)strlen(p);
-            fprintf(f, "%*s%.*s\n", p == d->help ? 0 : 21, "", len, p);
+            fprintf(f, "%*s%.*s\n", p == d->help && !wide ? 0 : 21, "", len, p);
             p += len + (nl ? 1 : 0);
         }
     }
