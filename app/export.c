@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/pipeline.h"
@@ -28,6 +29,8 @@ struct export {
     int64_t frame;
     uint8_t *still; /* the last frame, for --screenshot */
     bool have_still;
+    double t0;         /* live: when frame 0 was due, on the monotonic clock */
+    int64_t repeated;  /* live: frames shown again, rendering having fallen behind */
     char err[512];
 };
 
@@ -78,11 +81,10 @@ static bool open_outputs(struct export *x)
     }
     if (o->screenshot && !probe_writable(o->screenshot, x->err, sizeof(x->err)))
         return false;
-    if (options_live(o)) {
-        snprintf(x->err, sizeof(x->err), "recording live input (-i, --collect) to a video "
-                                         "or a still "
-                                         "is not supported yet: watch it in the window, or "
-                                         "save a capture and render that");
+    if (options_live(o) && !o->output) {
+        snprintf(x->err, sizeof(x->err), "--screenshot alone needs input that ends: with "
+                                         "live input, record with -o (the still is its last "
+                                         "frame) or press s in the window");
         return false;
     }
     if (!(x->p = pipeline_create(o, true, x->err, sizeof(x->err))))
@@ -99,7 +101,7 @@ static bool open_outputs(struct export *x)
     }
     if (o->screenshot)
         x->still = xmalloc((size_t)o->width * (size_t)o->height * 4);
-    return true;
+    return pipeline_drop_privileges(x->p, x->err, sizeof(x->err));
 }
 
 static const char *destination(const struct options *o)
@@ -173,6 +175,52 @@ static int step(struct export *x)
     return 1;
 }
 
+/* Sleeps until t (monotonic seconds); a signal cuts it short. */
+static void sleep_until(double t)
+{
+    double left = t - progress_now();
+    if (left <= 0)
+        return;
+    struct timespec ts = {.tv_sec = (time_t)left,
+                          .tv_nsec = (long)((left - (double)(time_t)left) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+/* Live input to a video: frame i is made at t0 + i/fps of wall time, so
+ * the video lasts as long as the recording. A frame that comes more than
+ * a frame late is not drawn: the last one is read back again, and
+ * counted. 1: go on; 0: the encoder failed. */
+static int step_live(struct export *x)
+{
+    struct pipeline *p = x->p;
+    double period = 1.0 / x->o->fps, due = x->t0 + (double)x->frame * period;
+    sleep_until(due);
+    if (pipeline_interrupted())
+        return 0;
+    pipeline_advance(p, 0, false);
+    swarm_step(p->sw, p->clock, x->dt);
+    int w, h;
+    glctx_begin_frame(p->ctx, &w, &h);
+    if (x->frame > 0 && progress_now() > due + period) {
+        x->repeated++; /* the framebuffer still holds the last frame */
+        give_back(x->rb, x->enc);
+        unsigned tag;
+        const uint8_t *px = readback_push(x->rb, &tag);
+        if (px && !encoder_write(x->enc, px, tag)) {
+            readback_release(x->rb, tag);
+            return 0;
+        }
+    } else {
+        struct render_hud *hud = hud_update(
+            p->hud, &(struct hud_sources){p->feed, p->in, p->tl, p->sw, p->live}, p->clock, w,
+            h);
+        if (!encode_frame(x, hud, w, h))
+            return 0;
+    }
+    progress_show(&x->prog, x->frame + 1, 0, p->clock, false);
+    return 1;
+}
+
 /* The frames still in the readback ring go to the encoder, the last one
  * kept for the still; a still alone is drawn now. */
 static void drain(struct export *x)
@@ -212,7 +260,12 @@ static bool finish(struct export *x)
         return false;
     }
     pipeline_report_input(x->p->in, o->quiet);
-    if (x->enc && !o->quiet)
+    if (x->enc && !o->quiet && x->p->live)
+        fprintf(stderr, "flowswarm: recorded %" PRId64 " frames (%.1f s) to %s, %" PRId64
+                " of them repeated (rendering fell behind)\n",
+                encoder_frames(x->enc), (double)encoder_frames(x->enc) / o->fps,
+                destination(o), x->repeated);
+    else if (x->enc && !o->quiet)
         fprintf(stderr, "flowswarm: wrote %" PRId64 " frames to %s%s\n",
                 encoder_frames(x->enc), destination(o),
                 pipeline_interrupted() ? " (interrupted; the file is complete up to there)"
@@ -238,8 +291,9 @@ int export_run(const struct options *o)
     x->p->hud = hud_create((unsigned)fmax(1, round(o->fps)), x->speed);
     say_start(x);
     progress_init(&x->prog, o->quiet);
+    x->t0 = progress_now();
     for (; !pipeline_interrupted() && (x->total == 0 || x->frame < x->total); x->frame++)
-        if ((r = step(x)) <= 0)
+        if ((r = x->p->live ? step_live(x) : step(x)) <= 0)
             break;
     if (r < 0)
         goto done;

@@ -144,10 +144,6 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     }
     if (!make_view(p, headless, err, errlen))
         goto fail;
-    /* root is needed only to open the interfaces (and the display's
-     * authority, which the window has read by now) */
-    if (p->live && !privs_drop(o->user, o->quiet, err, errlen))
-        goto fail;
     return p;
 fail:
     pipeline_destroy(p);
@@ -168,6 +164,11 @@ void pipeline_destroy(struct pipeline *p)
         gaps_free(&p->tl->gaps);
     free(p->tl);
     free(p);
+}
+
+bool pipeline_drop_privileges(struct pipeline *p, char *err, size_t errlen)
+{
+    return !p->live || privs_drop(p->o->user, p->o->quiet, err, errlen);
 }
 
 int pipeline_start(struct pipeline *p, bool block, char *err, size_t errlen)

@@ -40,6 +40,11 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
                                  size_t errlen);
 void pipeline_destroy(struct pipeline *p);
 
+/* Gives up root once everything that needs it is open: the interfaces,
+ * the display, the output file (the loops call it then). Only for live
+ * input. False with one line in err. */
+bool pipeline_drop_privileges(struct pipeline *p, char *err, size_t errlen);
+
 /* Starts the clock on input that was not scanned (stdin) at its first
  * event, and applies --start and --stop from there. 1 once started, 0
  * while no event has come (block: the input had none), -1 with err set

@@ -64,8 +64,9 @@ int window_run(const struct options *o)
 {
     char err[512];
     struct pipeline *p = pipeline_create(o, false, err, sizeof(err));
-    if (!p) {
+    if (!p || !pipeline_drop_privileges(p, err, sizeof(err))) {
         fprintf(stderr, "flowswarm: %s\n", err);
+        pipeline_destroy(p);
         return 1;
     }
     p->hud = hud_create(60, first_speed(o, p->tl));

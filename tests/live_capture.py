@@ -3,8 +3,9 @@
 -i lo --events and tshark capture the same datagrams (sent here, only to
 127.0.0.1 and ::1, a bounded number) and must read the same packets;
 Ctrl-C and SIGTERM end it at once with 130 and 143 and complete lines;
--D lists the interfaces; a missing interface, or live input with -r or
--o, is one clear line; the window shows the live swarm under Xvfb.
+-D lists the interfaces; a missing interface, or live input with -r, is
+one clear line; a recording (-o) lasts as long as it ran; the window
+shows the live swarm under Xvfb.
 
 usage: live_capture.py FLOWSWARM
 Exits 77 (skipped) where capturing on lo is not allowed (not root)."""
@@ -112,6 +113,31 @@ def test_against_tshark(exe):
           f"{list((mine - theirs).items())[:3]} {list((theirs - mine).items())[:3]})")
 
 
+def test_record(exe):
+    print("recording live input: the video lasts as long as the recording")
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "live.mkv")
+        p = start([exe, "-i", "lo", "-o", out, "--size", "320x180", "udp port 47124"])
+        if not wait_ready(p, "rendering to"):
+            check(False, "it starts recording")
+            stop(p)
+            return
+        t0 = time.monotonic()
+        send(600, 47123)
+        time.sleep(max(0.0, 3.0 - (time.monotonic() - t0)))
+        t1 = time.monotonic()
+        rc, _, _, err = stop(p)
+        probe = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                                "stream=nb_read_frames", "-of", "csv=p=0", out],
+                               capture_output=True, text=True, check=False)
+        frames = int(probe.stdout.strip() or 0)
+        want = (t1 - t0) * 30
+        check(rc == 130 and abs(frames - want) <= 15,
+              f"{frames} frames for {t1 - t0:.2f} s recorded at 30 fps (exit {rc})")
+        check(f"recorded {frames} frames" in err and "repeated" in err,
+              f"it says how many frames, and how many were repeated ({err.strip()[-200:]!r})")
+
+
 def test_user(exe):
     print("privileges: root is given up once the interface is open")
     for args, want in (([], "nobody"), (["-Z", "daemon"], "daemon")):
@@ -143,7 +169,7 @@ def test_signals_and_errors(exe):
         ([exe, "-i", "nosuch0", "--events"], 1, "nosuch0: no such interface"),
         ([exe, "-i", "lo", "--events", "port nonsense"], 1, "bad filter expression"),
         ([exe, "-i", "lo", "-r", "x.pcap", "--events"], 1, "not supported yet"),
-        ([exe, "-i", "lo", "-o", "live.mp4"], 1, "not supported yet"),
+        ([exe, "-i", "lo", "--screenshot", "still.png"], 1, "needs input that ends"),
         ([exe, "-i", "lo", "--start", "+5"], 2, "not to live input"),
         ([exe, "-i", "lo", "-s", "300000"], 2, "--snaplen 300000"),
     ]
@@ -200,6 +226,7 @@ def main():
     test_signals_and_errors(exe)
     if os.geteuid() == 0:
         test_user(exe)
+    test_record(exe)
     test_window(exe)
     return finish()
 
