@@ -64,6 +64,8 @@ static void update_histogram(struct hud *h, const struct timeline *tl, int64_t c
     if (!nb)
         return;
     int64_t from = tl->start, to = tl->known ? tl->stop : clock;
+    if (!tl->known && tl->activity.any && tl->activity.first_ns < from)
+        from = tl->activity.first_ns; /* live, with files as its history */
     if (clock > to)
         to = clock;
     if (to <= from)

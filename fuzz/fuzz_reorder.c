@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             last = out.time_ns;
             if (n_pushed - n_out == ringcap) /* full: drain, as the consumer would */
                 n_out += ring_pop(ring, popped, 16, false);
-            if (ring_push(ring, &out, 1, false) != 1)
+            if (ring_push(ring, &out, 1, RING_DROP) != 1)
                 abort();
             n_pushed++;
         }
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         last = out.time_ns;
         if (n_pushed - n_out == ringcap)
             n_out += ring_pop(ring, popped, 16, false);
-        if (ring_push(ring, &out, 1, false) != 1)
+        if (ring_push(ring, &out, 1, RING_DROP) != 1)
             abort();
         n_pushed++;
     }

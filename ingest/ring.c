@@ -58,15 +58,15 @@ static void copy_in(struct ring *r, const struct event *evs, size_t n)
     r->count += n;
 }
 
-size_t ring_push(struct ring *r, const struct event *evs, size_t n, bool block)
+size_t ring_push(struct ring *r, const struct event *evs, size_t n, enum ring_full full)
 {
     size_t done = 0;
     pthread_mutex_lock(&r->lock);
     while (done < n && !r->cancelled) {
         size_t room = r->cap - r->count;
         if (room == 0) {
-            if (!block) {
-                r->dropped += n - done;
+            if (full != RING_WAIT) {
+                r->dropped += full == RING_DROP ? n - done : 0;
                 break;
             }
             pthread_cond_wait(&r->not_full, &r->lock);

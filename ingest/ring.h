@@ -15,10 +15,15 @@ struct ring;
 struct ring *ring_create(size_t capacity);
 void ring_destroy(struct ring *r);
 
-/* Producer: moves up to n events in. With block, waits for room until all
- * are in or the consumer cancelled; without, what does not fit is dropped
- * and counted. Returns the number moved in. */
-size_t ring_push(struct ring *r, const struct event *evs, size_t n, bool block);
+/* What a push does when the ring is full. */
+enum ring_full {
+    RING_WAIT, /* wait for room until all are in or the consumer cancelled */
+    RING_DROP, /* drop what does not fit, and count it (live input) */
+    RING_KEEP, /* move in what fits; the caller keeps the rest to push again */
+};
+
+/* Producer: moves up to n events in. Returns the number moved in. */
+size_t ring_push(struct ring *r, const struct event *evs, size_t n, enum ring_full full);
 
 /* Producer: no more events will come. */
 void ring_close(struct ring *r);

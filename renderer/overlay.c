@@ -328,6 +328,24 @@ static void human(double v, const char *unit, char *buf, size_t len)
 }
 
 /* Appends " · part" (or just part at the start) to line. */
+/* "LIVE, newest event 40 ms ago": milliseconds while the lag is small,
+ * then seconds, minutes, hours or days (flow records, and files given as
+ * the history of a live view, are minutes to years behind). */
+static void lag_text(int64_t lag_ns, char *out, size_t len)
+{
+    double s = (double)lag_ns / 1e9;
+    if (s < 10)
+        snprintf(out, len, "LIVE, newest event %.0f ms ago", s * 1e3);
+    else if (s < 120)
+        snprintf(out, len, "LIVE, newest event %.0f s ago", s);
+    else if (s < 2 * 3600)
+        snprintf(out, len, "LIVE, newest event %.0f min ago", s / 60);
+    else if (s < 2 * 86400)
+        snprintf(out, len, "LIVE, newest event %.0f h ago", s / 3600);
+    else
+        snprintf(out, len, "LIVE, newest event %.0f days ago", s / 86400);
+}
+
 static void append(char *line, size_t len, const char *part)
 {
     size_t used = strlen(line);
@@ -355,8 +373,7 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
     if (hud->paused)
         append(line, sizeof(line), "paused");
     if (hud->live && hud->lag_ns >= 0)
-        snprintf(part, sizeof(part), "LIVE, newest event %.0f ms ago",
-                 (double)hud->lag_ns / 1e6);
+        lag_text(hud->lag_ns, part, sizeof(part));
     else if (hud->live)
         snprintf(part, sizeof(part), "LIVE, no event yet");
     else

@@ -336,6 +336,70 @@ def test_hostile(exe):
     busy.close()
 
 
+def v5(first_ms, last_ms, src, dst, sport, dport):
+    """One NetFlow v5 datagram with one TCP record, its uptime now 1000 ms."""
+    hdr = struct.pack(">HHIIIIBBH", 5, 1, 1000, int(time.time()), 0, 1, 0, 0, 0)
+    rec = (socket.inet_aton(src) + socket.inet_aton(dst) + b"\0" * 4 +
+           struct.pack(">HHIIIIHHBBBBHHBBH", 0, 0, 3, 300, first_ms, last_ms, sport, dport,
+                       0, 0x18, 6, 0, 0, 0, 0, 0, 0))
+    return hdr + rec
+
+
+def udp_pcap(path, when):
+    """A capture of one UDP packet 10.7.7.1:5000 > 10.7.7.2:53 at time when."""
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 28, 0, 0, 64, 17, 0,
+                     socket.inet_aton("10.7.7.1"), socket.inet_aton("10.7.7.2"))
+    pkt = b"\0" * 12 + b"\x08\x00" + ip + struct.pack(">HHHH", 5000, 53, 8, 0)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack("<IIII", int(when), int(when % 1 * 1e6), len(pkt), len(pkt)))
+        f.write(pkt)
+
+
+def test_history(exe, sample):
+    print("files beside a collector: merged by time, the files' past first")
+    alone = subprocess.run([exe, "-r", sample, "--events"], capture_output=True, text=True,
+                           timeout=60, check=True).stdout.splitlines()
+    fs = start([exe, "-r", sample, "--collect", str(PORT + 1), "--events", "-q"])
+    time.sleep(0.7)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(v5(900, 1000, "10.9.9.1", "10.9.9.2", 1234, 80), ("127.0.0.1", PORT + 1))
+    time.sleep(0.5)
+    rc, out, err = stop(fs)
+    lines = out.splitlines()
+    check(rc == 130 and lines[:-1] == alone and len(lines) == len(alone) + 1 and
+          "\t10.9.9.1\t10.9.9.2\t6\t1234\t80\t3\t300\t" in lines[-1],
+          f"-r {os.path.basename(sample)} --collect: its {len(alone)} events, then the "
+          f"collected one ({len(lines)} lines, exit {rc}, {err.strip()!r})")
+
+    # a file event later than now waits for the wall clock; a live one
+    # that comes meanwhile goes first
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        future = os.path.join(tmp, "future.pcap")
+        due = time.time() + 2.0
+        udp_pcap(future, due)
+        fs = start([exe, "-r", future, "--collect", str(PORT + 1), "--events", "-q"])
+        time.sleep(0.7)
+        s.sendto(v5(900, 1000, "10.9.9.1", "10.9.9.2", 1234, 80), ("127.0.0.1", PORT + 1))
+        seen = []
+        for _ in range(2):
+            line = fs.stdout.readline()
+            seen.append((time.time(), line))
+        rc, out, err = stop(fs)
+        order = [("10.9.9.1" in ln, "10.7.7.1" in ln) for _, ln in seen]
+        check(order == [(True, False), (False, True)] and seen[1][0] >= due - 0.05 and
+              seen[1][0] < due + 1.0,
+              f"a file's event 2 s ahead is shown when it falls due, after the live one "
+              f"(came {seen[1][0] - due:+.2f} s from due; {[ln.strip() for _, ln in seen]})")
+        r = subprocess.run([exe, "-r", "-", "--collect", str(PORT + 1), "--events"],
+                           capture_output=True, text=True, timeout=10, check=False,
+                           stdin=subprocess.DEVNULL)
+        check(r.returncode == 1 and r.stderr.count("\n") == 1 and "stdin" in r.stderr,
+              f"-r - beside --collect: one line that says what to do ({r.stderr.strip()!r})")
+    s.close()
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
@@ -361,6 +425,7 @@ def main():
     test_sampled(exe, sample)
     test_sflow(exe, [(sample, 1), (sample, 4)])
     test_hostile(exe)
+    test_history(exe, sample)
     return finish()
 
 

@@ -168,7 +168,7 @@ def test_signals_and_errors(exe):
     cases = [
         ([exe, "-i", "nosuch0", "--events"], 1, "nosuch0: no such interface"),
         ([exe, "-i", "lo", "--events", "port nonsense"], 1, "bad filter expression"),
-        ([exe, "-i", "lo", "-r", "x.pcap", "--events"], 1, "not supported yet"),
+        ([exe, "-i", "lo", "-r", "missing.pcap", "--events"], 1, "missing.pcap: No such file"),
         ([exe, "-i", "lo", "--screenshot", "still.png"], 1, "needs input that ends"),
         ([exe, "-i", "lo", "--start", "+5"], 2, "not to live input"),
         ([exe, "-i", "lo", "-s", "300000"], 2, "--snaplen 300000"),

@@ -25,7 +25,7 @@ static void test_wrap(void)
     for (int round = 0; round < 10; round++) {
         for (int i = 0; i < 5; i++)
             in[i] = ev(next_in++);
-        CHECK_EQ_U(ring_push(r, in, 5, false), 5);
+        CHECK_EQ_U(ring_push(r, in, 5, RING_DROP), 5);
         size_t n = ring_pop(r, out, 8, false);
         CHECK_EQ_U(n, 5);
         for (size_t i = 0; i < n; i++) {
@@ -44,7 +44,7 @@ static void test_drop_when_full(void)
     struct event in[6];
     for (int i = 0; i < 6; i++)
         in[i] = ev(i);
-    CHECK_EQ_U(ring_push(r, in, 6, false), 4);
+    CHECK_EQ_U(ring_push(r, in, 6, RING_DROP), 4);
     CHECK_EQ_U(ring_dropped(r), 2);
     struct event out[6];
     CHECK_EQ_U(ring_pop(r, out, 6, false), 4);
@@ -54,6 +54,25 @@ static void test_drop_when_full(void)
     ring_close(r);
     CHECK(ring_finished(r));
     CHECK_EQ_U(ring_pop(r, out, 6, true), 0); /* closed and empty: no wait */
+    ring_destroy(r);
+}
+
+/* RING_KEEP moves what fits and counts nothing: the caller pushes the
+ * rest again once the consumer made room. */
+static void test_keep_when_full(void)
+{
+    struct ring *r = ring_create(4);
+    struct event in[6], out[6];
+    for (int i = 0; i < 6; i++)
+        in[i] = ev(i);
+    CHECK_EQ_U(ring_push(r, in, 6, RING_KEEP), 4);
+    CHECK_EQ_U(ring_push(r, in + 4, 2, RING_KEEP), 0);
+    CHECK_EQ_U(ring_dropped(r), 0);
+    CHECK_EQ_U(ring_pop(r, out, 3, false), 3);
+    CHECK_EQ_U(ring_push(r, in + 4, 2, RING_KEEP), 2);
+    CHECK_EQ_U(ring_pop(r, out, 6, false), 3);
+    CHECK(out[0].time_ns == 3 && out[1].time_ns == 4 && out[2].time_ns == 5);
+    CHECK_EQ_U(ring_dropped(r), 0);
     ring_destroy(r);
 }
 
@@ -68,7 +87,7 @@ static void *producer(void *arg)
         size_t n = 0;
         while (n < 37 && t < TOTAL)
             batch[n++] = ev(t++);
-        ring_push(r, batch, n, true);
+        ring_push(r, batch, n, RING_WAIT);
     }
     ring_close(r);
     return NULL;
@@ -99,7 +118,7 @@ static void *blocked_producer(void *arg)
     struct event in[16];
     memset(in, 0, sizeof(in));
     size_t *moved = malloc(sizeof(size_t));
-    *moved = ring_push(r, in, 16, true); /* room for 4: waits until cancel */
+    *moved = ring_push(r, in, 16, RING_WAIT); /* room for 4: waits until cancel */
     return moved;
 }
 
@@ -120,6 +139,7 @@ int main(void)
 {
     test_wrap();
     test_drop_when_full();
+    test_keep_when_full();
     test_threads();
     test_cancel();
     return check_done("ring");
