@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""The flow collector against real exporters, on loopback only: softflowd
-reads real captures and exports their flows as NetFlow v5, v9 and IPFIX,
-and pmacct's sFlow probe samples them, to 127.0.0.1, where flowswarm
---collect --events listens; tshark captures the same datagrams and its
-decoding of them is the reference. Per flow
-key (addresses, protocol, ports) the records, packets and octets must be
-equal. Then hostile datagrams, a busy port and a bad address.
+"""The flow collector against real exporters, on loopback only:
+- softflowd reads real captures and exports their flows as NetFlow v5, v9
+  and IPFIX (also sampled); pmacct's pmacctd exports them as NetFlow v9
+  and IPFIX (nfprobe) and as sFlow (sfprobe); fprobe exports live
+  traffic that the test sends over lo;
+- flowswarm --collect --events listens; tshark captures the same
+  datagrams and its decoding of them is the reference: per flow key
+  (addresses, protocol, ports) the records, packets and octets must be
+  equal;
+- nfdump's nfcapd, where installed, is a second witness: it takes the
+  exporter's stream and repeats every datagram to flowswarm, and nfdump's
+  reading of what it stored must equal flowswarm's.
+Then hostile datagrams, a busy port, a bad address, and files beside a
+collector.
 
 usage: collector_golden.py FLOWSWARM SAMPLE DATA_DIR
 Exits 77 (skipped) where softflowd or tshark is missing or capturing on
@@ -20,6 +27,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from checks import check, finish
@@ -42,7 +50,7 @@ def free_ports(n):
     raise RuntimeError("no free UDP ports on 127.0.0.1")
 
 
-PORT = free_ports(3)
+PORT = free_ports(4)  # exporters send to PORT; PORT + 3 when nfcapd repeats
 
 
 def start(args, **kw):
@@ -126,30 +134,114 @@ def our_flows(tsv):
     return flows
 
 
-def export(exe, capture, version, tmp, v6=False, sampling=0):
-    """softflowd exports capture to flowswarm and tshark; returns both
-    readings and flowswarm's stderr."""
-    pcap = os.path.join(tmp, f"export-v{version}.pcapng")
-    shark = start(["tshark", "-n", "-i", "lo", "-f", f"udp port {PORT}", "-w", pcap])
-    if not wait_ready(shark, "Capturing on"):
-        stop(shark)
-        return None, None, "tshark did not start capturing"
-    fs = start([exe, "--collect", str(PORT), "--events"])
-    time.sleep(0.7)
-    # with no control socket it reads the capture (an absolute path: it
-    # changes folder), exports every flow at the end and exits
+PROTOS = {"ICMP": "1", "TCP": "6", "UDP": "17", "ICMP6": "58"}
+
+
+def nfdump_flows(flowdir):
+    """What nfcapd stored, as nfdump reads it back."""
+    files = sorted(os.path.join(flowdir, f) for f in os.listdir(flowdir)
+                   if f.startswith("nfcapd.") and "current" not in f)
+    flows = collections.defaultdict(lambda: [0, 0, 0])
+    for path in files:
+        r = subprocess.run(["nfdump", "-r", path, "-q", "-N", "-6", "-o",
+                            "fmt:%sa|%da|%pr|%sp|%dp|%pkt|%byt"],
+                           capture_output=True, text=True, check=True)
+        for line in r.stdout.splitlines():
+            f = [x.strip() for x in line.split("|")]
+            if len(f) != 7:
+                continue
+            proto = PROTOS.get(f[2], f[2])
+            sport, dport = f[3], f[4]
+            if proto in ("1", "58") and "." in dport:  # ICMP: type.code
+                t, c = dport.split(".")
+                sport, dport = "0", str(int(t) * 256 + int(c))
+            key = (f[0], f[1], proto, sport, dport)
+            flows[key][0] += 1
+            flows[key][1] += int(f[5])
+            flows[key][2] += int(f[6])
+    return flows
+
+
+class Witness:
+    """nfcapd on PORT beside flowswarm: it stores the exporter's stream and
+    repeats every datagram to flowswarm on PORT + 3. None without nfcapd."""
+
+    def __init__(self, tmp):
+        self.dir = os.path.join(tmp, "nfcapd")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        self.p = start(["nfcapd", "-b", "127.0.0.1", "-p", str(PORT), "-w", self.dir,
+                        "-R", f"127.0.0.1/{PORT + 3}"])
+
+    def flows(self):
+        self.p.send_signal(signal.SIGTERM)  # it writes its last file and exits
+        self.p.communicate(timeout=15)
+        return nfdump_flows(self.dir)
+
+
+def softflowd(capture, version, tmp, v6=False, sampling=0):
+    """softflowd reads capture (an absolute path: it changes folder) and,
+    with no control socket, exports every flow at the end and exits."""
     subprocess.run(["softflowd", "-r", capture, "-n", f"127.0.0.1:{PORT}", "-v",
                     str(version), "-d", "-p", os.path.join(tmp, "sf.pid"), "-c", "none"] +
                    (["-6"] if v6 else []) + (["-s", str(sampling)] if sampling else []),
                    capture_output=True, timeout=60, check=False)
+
+
+def pmacctd(capture, tmp, plugin, **conf):
+    """pmacct's pmacctd reads capture through one plugin, exports to PORT
+    and exits at the end of the file."""
+    path = os.path.join(tmp, f"{plugin}.conf")
+    with open(path, "w") as f:
+        f.write(f"daemonize: false\npcap_savefile: {capture}\npcap_savefile_wait: false\n"
+                f"plugins: {plugin}\n{plugin}_receiver: 127.0.0.1:{PORT}\n")
+        f.write("".join(f"{k}: {v}\n" for k, v in conf.items()))
+    subprocess.run(["pmacctd", "-f", path], capture_output=True, timeout=60, check=False)
+
+
+def export(exe, tmp, run, sampling=0):
+    """run() exports to PORT, where flowswarm listens (or nfcapd, which
+    repeats it all to flowswarm) and tshark captures; returns the readings
+    (flowswarm's, tshark's, nfdump's or None) and flowswarm's stderr."""
+    pcap = os.path.join(tmp, "export.pcapng")
+    shark = start(["tshark", "-n", "-i", "lo", "-f", f"udp port {PORT}", "-w", pcap])
+    if not wait_ready(shark, "Capturing on"):
+        stop(shark)
+        return None, None, None, "tshark did not start capturing"
+    witness = Witness(tmp) if shutil.which("nfcapd") and shutil.which("nfdump") else None
+    fs = start([exe, "--collect", str(PORT + 3 if witness else PORT), "--events"])
+    time.sleep(0.7)
+    run()
     time.sleep(0.7)
     rc, out, err = stop(fs)
     stop(shark)
+    nfd = witness.flows() if witness else None
     if rc != 130:
-        return None, None, f"flowswarm exit {rc}: {err.strip()}"
+        return None, None, None, f"flowswarm exit {rc}: {err.strip()}"
     if sampling and not all(ln.endswith("\tscaled") for ln in out.splitlines()):
-        return None, None, "sampled records are not all marked scaled"
-    return our_flows(out), tshark_flows(pcap, PORT), err
+        return None, None, None, "sampled records are not all marked scaled"
+    return our_flows(out), tshark_flows(pcap, PORT), nfd, err
+
+
+def icmp_folded(flows):
+    """ICMP flows keyed without type and code: nfdump 1.7 reads NetFlow v9
+    ICMPv6 records that carry them in the destination port as 0.0."""
+    out = collections.defaultdict(lambda: [0, 0, 0])
+    for k, v in flows.items():
+        key = k[:3] + ("*", "*") if k[2] in ("1", "58") else k
+        out[key] = [a + b for a, b in zip(out[key], v)]
+    return dict(out)
+
+
+def witness_check(name, mine, nfd):
+    if nfd is None:
+        print(f"  note: {name}: nfcapd/nfdump not installed; no second witness")
+        return
+    mine, nfd = icmp_folded(mine), icmp_folded(nfd)
+    diff = [(k, mine.get(k), nfd.get(k)) for k in set(mine) | set(nfd)
+            if mine.get(k) != nfd.get(k)]
+    check(mine == nfd and nfd, f"{name}: nfdump reads what nfcapd stored as the same "
+          f"{sum(v[0] for v in nfd.values())} flows; differing: {diff[:3]}")
 
 
 def test_softflowd(exe, captures):
@@ -161,7 +253,8 @@ def test_softflowd(exe, captures):
             # more flowsets than its header's count, and tshark stops at the
             # count: those are compared as IPFIX only.
             for version in (10,) if v6 else (5, 9, 10):
-                mine, theirs, err = export(exe, capture, version, tmp, v6)
+                mine, theirs, nfd, err = export(
+                    exe, tmp, lambda: softflowd(capture, version, tmp, v6))
                 name = f"{os.path.basename(capture)} v{version}"
                 if mine is None:
                     check(False, f"{name}: {err}")
@@ -174,9 +267,133 @@ def test_softflowd(exe, captures):
                       f"{len(theirs)} flow keys in tshark's reading; differing: {diff[:3]}")
                 check("never came" not in err,
                       f"{name}: no loss where there was none ({err.strip()!r})")
+                witness_check(name, mine, nfd)
                 if same:
                     print(f"  ok {name}: {sum(v[0] for v in mine.values())} records, "
                           f"{sum(v[1] for v in mine.values())} packets")
+
+
+def test_nfprobe(exe, captures):
+    print("pmacct's NetFlow probe -> --collect: the same flows as tshark decodes")
+    if not shutil.which("pmacctd"):
+        print("  SKIP: pmacctd is not installed (tools/install-deps installs it)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        for capture in captures:
+            for version in (9, 10):
+                mine, theirs, nfd, err = export(exe, tmp, lambda: pmacctd(
+                    capture, tmp, "nfprobe", nfprobe_version=version))
+                name = f"{os.path.basename(capture)} nfprobe v{version}"
+                if mine is None:
+                    check(False, f"{name}: {err}")
+                    continue
+                diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
+                        if mine.get(k) != theirs.get(k)]
+                check(mine == theirs and theirs,
+                      f"{name}: {sum(v[0] for v in mine.values())} records, "
+                      f"{len(theirs)} flow keys in tshark's reading; differing: {diff[:3]}")
+                witness_check(name, mine, nfd)
+                if mine == theirs:
+                    print(f"  ok {name}: {sum(v[0] for v in mine.values())} records, "
+                          f"{sum(v[1] for v in mine.values())} packets")
+
+
+def send_traffic(udp_port, srv):
+    """Loopback traffic for fprobe to see: 4 TCP connections to the
+    listening socket srv that each send 3000 bytes, then 40 UDP flows from
+    their own sockets, flow i with i % 5 + 1 datagrams of 20 + i bytes.
+    (Paced 20 ms apart and in this order, fprobe 1.1 exports every flow;
+    in a burst, and with the UDP flows first, it was seen to hold some of
+    them back for good.) Returns the UDP flows as {source port: [packets, octets]}
+    (octets: the IP length, 28 + payload)."""
+    for _ in range(4):
+        c = socket.create_connection(srv.getsockname(), timeout=5)
+        a, _ = srv.accept()
+        c.sendall(b"y" * 3000)
+        got = 0
+        while got < 3000:
+            got += len(a.recv(65536))
+        c.close()
+        a.close()
+        time.sleep(0.02)
+    sent = {}
+    for i in range(40):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("127.0.0.1", 0))
+        for _ in range(i % 5 + 1):
+            u.sendto(b"x" * (20 + i), ("127.0.0.1", udp_port))
+        sent[str(u.getsockname()[1])] = [i % 5 + 1, (i % 5 + 1) * (48 + i)]
+        u.close()
+        time.sleep(0.02)
+    return sent
+
+
+def test_fprobe(exe):
+    print("fprobe exports live traffic on lo -> --collect: what was sent, as tshark decodes")
+    if not shutil.which("fprobe"):
+        print("  SKIP: fprobe is not installed (tools/install-deps installs it)")
+        return
+    udp_port = PORT + 1
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    tcp_port = srv.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        pcap = os.path.join(tmp, "fprobe.pcapng")
+        shark = start(["tshark", "-n", "-i", "lo", "-f", f"udp port {PORT}", "-w", pcap])
+        if not wait_ready(shark, "Capturing on"):
+            stop(shark)
+            check(False, "tshark started capturing")
+            return
+        fs = start([exe, "--collect", str(PORT), "--events"])
+        # -l 2: log to stdout, in the foreground; flows end after 1 s idle
+        probe = start(["fprobe", "-i", "lo", "-l", "2", "-d", "1", "-e", "2", "-s", "1", "-f",
+                       f"udp dst port {udp_port} or tcp port {tcp_port} or "
+                       f"udp dst port {PORT + 2}", f"127.0.0.1:{PORT}"])
+        time.sleep(1.5)
+        sent = send_traffic(udp_port, srv)
+        srv.close()
+        # fprobe sends only full datagrams (30 flows), and not the last one
+        # when it exits: until every flow of the test came through, rounds
+        # of 29 one-datagram flows to PORT + 2 fill the one that holds them
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(fs.stdout.readline, "")))
+        reader.start()
+        for _ in range(15):
+            time.sleep(1)
+            seen = our_flows("".join(lines))
+            if (sum(1 for k in seen if k[4] == str(udp_port)) == len(sent) and
+                    sum(1 for k in seen if str(tcp_port) in k[3:5]) == 8):
+                break
+            for _ in range(29):
+                f = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                f.sendto(b"z", ("127.0.0.1", PORT + 2))
+                f.close()
+        probe.send_signal(signal.SIGTERM)
+        probe.communicate(timeout=15)
+        time.sleep(0.5)
+        fs.send_signal(signal.SIGINT)
+        reader.join(timeout=15)
+        rc, out, err = fs.wait(timeout=15), "".join(lines), fs.stderr.read()
+        stop(shark)
+        mine, theirs = our_flows(out), tshark_flows(pcap, PORT)
+        diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
+                if mine.get(k) != theirs.get(k)]
+        check(rc == 130 and mine == theirs and theirs,
+              f"fprobe v5 from lo: {sum(v[0] for v in mine.values())} records, "
+              f"{sum(v[0] for v in theirs.values())} in tshark's reading; differing: "
+              f"{diff[:3]} {err.strip()[:200]}")
+        udp = {k[3]: v[1:] for k, v in mine.items()
+               if k[2] == "17" and k[4] == str(udp_port) and v[0] == 1}
+        check(udp == sent, f"the 40 UDP flows sent, packet for packet and byte for byte "
+              f"({len(udp)} seen, {len(sent)} sent; differing: "
+              f"{[(p, udp.get(p), sent.get(p)) for p in set(udp) | set(sent) if udp.get(p) != sent.get(p)][:3]})")
+        tcp = [k for k in mine if k[2] == "6" and tcp_port in (int(k[3]), int(k[4]))]
+        check(len(tcp) == 8, f"the 4 TCP connections, both ways ({len(tcp)} flows)")
+        if mine == theirs:
+            print(f"  ok fprobe: {sum(v[0] for v in mine.values())} records, "
+                  f"{sum(v[1] for v in mine.values())} packets")
 
 
 def test_sampled(exe, sample):
@@ -184,7 +401,8 @@ def test_sampled(exe, sample):
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)
         for version in (9, 10):
-            mine, theirs, err = export(exe, sample, version, tmp, sampling=10)
+            mine, theirs, nfd, err = export(
+                exe, tmp, lambda: softflowd(sample, version, tmp, sampling=10), sampling=10)
             if mine is None:
                 check(False, f"v{version} sampled 1 in 10: {err}")
                 continue
@@ -193,6 +411,9 @@ def test_sampled(exe, sample):
                   f"v{version} sampled 1 in 10: {sum(v[0] for v in mine.values())} records, "
                   f"{sum(v[1] for v in mine.values())} packets after scaling, "
                   f"{sum(v[1] for v in theirs.values())} sampled")
+            # nfcapd stores the counts as sent: scaled here by the rate
+            witness_check(f"v{version} sampled 1 in 10", mine,
+                          nfd and {k: [v[0], v[1] * 10, v[2] * 10] for k, v in nfd.items()})
 
 
 def tshark_sflow(pcap, port):
@@ -422,8 +643,10 @@ def main():
         else:
             print(f"note: {rel} is absent from {data}; not exported")
     test_softflowd(exe, captures)
+    test_nfprobe(exe, [c for c, _ in captures])
     test_sampled(exe, sample)
     test_sflow(exe, [(sample, 1), (sample, 4)])
+    test_fprobe(exe)
     test_hostile(exe)
     test_history(exe, sample)
     return finish()
