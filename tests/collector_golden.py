@@ -317,15 +317,17 @@ def send_traffic(udp_port, srv):
         c.close()
         a.close()
         time.sleep(0.02)
-    sent = {}
-    for i in range(40):
+    sent, socks = {}, []
+    for i in range(40):  # all open till the end: 40 distinct ports
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         u.bind(("127.0.0.1", 0))
+        socks.append(u)
         for _ in range(i % 5 + 1):
             u.sendto(b"x" * (20 + i), ("127.0.0.1", udp_port))
         sent[str(u.getsockname()[1])] = [i % 5 + 1, (i % 5 + 1) * (48 + i)]
-        u.close()
         time.sleep(0.02)
+    for u in socks:
+        u.close()
     return sent
 
 

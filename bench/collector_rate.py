@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Collector sustained rate: bench_blast sends IPFIX (or sFlow) over
+loopback at rising rates, SECONDS each, to flowswarm --collect --events
+(its lines counted) and to nfdump's nfcapd on the same stream (its own
+count of flows at exit); a rate is sustained when every flow sent was
+received. Both ask the kernel for the same 8 MiB socket buffer. nfcapd
+takes NetFlow and IPFIX only: sFlow is flowswarm's alone here. Prints
+figures; asserts nothing.
+
+usage: collector_rate.py FLOWSWARM BENCH_BLAST [SECONDS] [PROTOCOLS]"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PORT = 47400
+RATES = [25_000, 50_000, 100_000, 200_000, 400_000, 800_000, 1_600_000, 3_200_000,
+         6_400_000]
+
+
+def blast(blaster, proto, rate, secs):
+    r = subprocess.run([blaster, proto, str(PORT), str(rate), str(secs)], capture_output=True,
+                       text=True, check=True)
+    sent, _, took = r.stdout.split()
+    return int(sent), float(took)
+
+
+def run_flowswarm(exe, blaster, proto, rate, secs):
+    p = subprocess.Popen([exe, "--collect", str(PORT), "--events"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    count = [0]
+
+    def reader():
+        while chunk := p.stdout.read1(1 << 20):
+            count[0] += chunk.count(b"\n")
+    t = threading.Thread(target=reader)
+    t.start()
+    time.sleep(0.7)
+    sent, took = blast(blaster, proto, rate, secs)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    t.join(timeout=30)
+    err = p.stderr.read().decode()
+    p.wait(timeout=30)
+    return sent, count[0], took, err
+
+
+def run_nfcapd(blaster, proto, rate, secs):
+    with tempfile.TemporaryDirectory() as tmp:
+        p = subprocess.Popen(["nfcapd", "-b", "127.0.0.1", "-p", str(PORT), "-w", tmp,
+                              "-B", str(8 << 20)], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+        time.sleep(0.7)
+        sent, took = blast(blaster, proto, rate, secs)
+        time.sleep(1.0)
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=60)
+    m = re.search(r"Flows: (\d+)", out)
+    return sent, int(m.group(1)) if m else 0, took, out
+
+
+def ladder(name, run, secs):
+    best = 0
+    for rate in RATES:
+        sent, got, took, _ = run(rate, secs)
+        loss = 1 - got / sent if sent else 1
+        print(f"  {name:10} {rate:>9,} flows/s asked, {sent / took:>11,.0f} sent/s: "
+              f"{got:>9,} of {sent:>9,} received ({loss:6.2%} lost)", flush=True)
+        if got == sent:
+            best = rate
+        if loss > 0.05:
+            break
+    return best
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    exe, blaster = sys.argv[1], sys.argv[2]
+    secs = float(sys.argv[3]) if len(sys.argv) > 3 else 3
+    protos = sys.argv[4].split(",") if len(sys.argv) > 4 else ["ipfix", "sflow"]
+    print(f"collector rate, {secs:g} s per step, {os.cpu_count()} CPUs; "
+          "sustained = the highest rate with no flow lost")
+    for proto in protos:
+        print(f"{proto}:")
+        fs = ladder("flowswarm", lambda r, s: run_flowswarm(exe, blaster, proto, r, s), secs)
+        line = f"  sustained: flowswarm {fs:,} flows/s"
+        if proto == "ipfix" and shutil.which("nfcapd"):
+            nf = ladder("nfcapd", lambda r, s: run_nfcapd(blaster, proto, r, s), secs)
+            line += f", nfcapd {nf:,} flows/s"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
