@@ -90,6 +90,8 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
     h->view.dropped = st.dropped;
     h->view.os_dropped = st.os_dropped;
     h->view.if_dropped = st.if_dropped;
+    h->view.sock_dropped = st.sock_dropped;
+    h->view.agent_dropped = st.agent_dropped;
     h->view.seq_lost = st.seq_lost;
     h->view.live = src->live;
     int64_t newest = feed_reached(src->feed);

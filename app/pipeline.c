@@ -234,10 +234,19 @@ void pipeline_report_input(struct ingest *in, bool quiet)
     if (st.clamped)
         fprintf(stderr, "flowswarm: %" PRIu64 " events arrived out of time order beyond "
                 "the reorder window; their times were raised\n", st.clamped);
-    if (st.dropped || st.os_dropped || st.if_dropped)
-        fprintf(stderr, "flowswarm: lost: %" PRIu64 " events by flowswarm (it fell "
-                "behind), %" PRIu64 " by the kernel, %" PRIu64 " by the interface\n",
-                st.dropped, st.os_dropped, st.if_dropped);
+    if (st.dropped)
+        fprintf(stderr, "flowswarm: %" PRIu64 " events lost: flowswarm fell behind the "
+                "input\n", st.dropped);
+    if (st.os_dropped || st.if_dropped)
+        fprintf(stderr, "flowswarm: the capture lost %" PRIu64 " packets in the kernel "
+                "and %" PRIu64 " at the interface; -B gives the kernel a larger buffer\n",
+                st.os_dropped, st.if_dropped);
+    if (st.sock_dropped)
+        fprintf(stderr, "flowswarm: the collector's socket buffer overflowed: %" PRIu64
+                " datagrams lost; give a larger one with -B KiB\n", st.sock_dropped);
+    if (st.agent_dropped)
+        fprintf(stderr, "flowswarm: the sFlow agents say %" PRIu64 " packets went unsampled "
+                "(their own drops)\n", st.agent_dropped);
     if (st.seq_lost)
         fprintf(stderr, "flowswarm: the exporters' sequence numbers say %" PRIu64
                 " flows or datagrams never came\n", st.seq_lost);

@@ -273,7 +273,7 @@ int main(int argc, char **argv)
                "lost %llu in flowswarm, %llu by the socket\n",
                (unsigned)snd.rate, snd.sent, events, frames, secs, (double)frames / secs,
                frame_ms_sum / (double)frames, frame_ms_max, ss.hosts, ss.hubs,
-               (unsigned long long)st.dropped, (unsigned long long)st.os_dropped);
+               (unsigned long long)st.dropped, (unsigned long long)st.sock_dropped);
     } else {
         qsort(lat, nlat, sizeof(*lat), cmp_double);
         unsigned marks = atomic_load(&snd.marks);

@@ -195,7 +195,8 @@ static void update_stats(const struct collector *c, struct source_stats *st)
     st->records = ns->records + ss->samples;
     st->decode.malformed = ns->malformed + ss->malformed + c->not_flows;
     st->decode.not_ip = ss->not_ip;
-    st->os_dropped = c->overflows + ss->dropped;
+    st->sock_dropped = c->overflows;
+    st->agent_dropped = ss->dropped;
     st->seq_lost = ns->lost + ss->lost;
     st->skipped = ns->no_template;
     if (ns->no_template)

@@ -41,7 +41,8 @@ struct ingest {
     bool live;        /* the inputs are live: read as they come */
     atomic_bool stop; /* live: the consumer wants the thread to end */
     int wake[2];      /* live: a byte here wakes the thread's poll() */
-    _Atomic uint64_t os_dropped, if_dropped, seq_lost; /* live: the sources' counters */
+    _Atomic uint64_t os_dropped, if_dropped, sock_dropped, agent_dropped,
+        seq_lost; /* live: the sources' counters */
     bool holding;         /* live: the files' history is still going in */
     struct event *held;   /* live events read meanwhile, HELD_MAX at most */
     size_t held_pos, nheld; /* the next to push, and the end */
@@ -259,15 +260,19 @@ static bool drain_live(struct ingest *in, struct source *src, struct event *batc
 
 static void live_counters(struct ingest *in)
 {
-    uint64_t os = 0, ifd = 0, lost = 0;
+    uint64_t os = 0, ifd = 0, sock = 0, agent = 0, lost = 0;
     for (size_t i = 0; i < in->nlives; i++) {
         const struct source_stats *st = source_stats(in->lives[i]);
         os += st->os_dropped;
         ifd += st->if_dropped;
+        sock += st->sock_dropped;
+        agent += st->agent_dropped;
         lost += st->seq_lost;
     }
     atomic_store(&in->os_dropped, os);
     atomic_store(&in->if_dropped, ifd);
+    atomic_store(&in->sock_dropped, sock);
+    atomic_store(&in->agent_dropped, agent);
     atomic_store(&in->seq_lost, lost);
 }
 
@@ -409,6 +414,8 @@ void ingest_stats(struct ingest *in, struct ingest_stats *out)
     out->dropped = ring_dropped(in->ring) + atomic_load(&in->held_dropped);
     out->os_dropped = atomic_load(&in->os_dropped);
     out->if_dropped = atomic_load(&in->if_dropped);
+    out->sock_dropped = atomic_load(&in->sock_dropped);
+    out->agent_dropped = atomic_load(&in->agent_dropped);
     out->seq_lost = atomic_load(&in->seq_lost);
     if (!atomic_load(&in->done))
         return;

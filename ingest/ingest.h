@@ -34,8 +34,10 @@ struct ingest_stats {
     uint64_t not_ip, short_, malformed;
     uint64_t clamped;   /* stragglers whose time was raised */
     uint64_t dropped;   /* lost to a full ring (live sources only) */
-    uint64_t os_dropped, if_dropped; /* live: lost before we saw them (kernel,
-                                        interface or socket buffer) */
+    uint64_t os_dropped, if_dropped; /* live capture: lost by the kernel, and
+                                        by the interface */
+    uint64_t sock_dropped;  /* collector: datagrams the socket buffer lost */
+    uint64_t agent_dropped; /* collector: packets sFlow agents could not sample */
     uint64_t seq_lost;  /* collector: lost on the way, by sequence numbers */
     unsigned damaged;   /* inputs that ended early at damage */
 };

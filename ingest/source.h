@@ -25,7 +25,11 @@ struct source_stats {
     char skip_reason[160];    /* why, when skipped is not zero */
     uint64_t os_dropped;      /* live capture: lost by the kernel (ps_drop) */
     uint64_t if_dropped;      /* live capture: lost by the interface (ps_ifdrop) */
-    uint64_t seq_lost;        /* collector: flows or datagrams the exporters'
+    uint64_t sock_dropped;    /* collector: datagrams the socket buffer had no
+                                 room for (SO_RXQ_OVFL) */
+    uint64_t agent_dropped;   /* collector: packets sFlow agents could not
+                                 sample (their own drop counters) */
+    uint64_t seq_lost;        /* collector: flows or datagrams the exporters''
                                  sequence numbers say never came */
 };
 

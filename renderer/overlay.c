@@ -397,6 +397,8 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
     } warn[] = {{hud->dropped, "dropped"},
                 {hud->os_dropped, "dropped by the kernel"},
                 {hud->if_dropped, "dropped by the interface"},
+                {hud->sock_dropped, "dropped by the socket buffer"},
+                {hud->agent_dropped, "not sampled by the sFlow agents"},
                 {hud->seq_lost, "lost on the way (sequence gaps)"},
                 {hud->clamped, "clamped (out of order)"},
                 {st.evicted, "hosts evicted"},

@@ -18,6 +18,8 @@ struct render_hud {
     double octets_per_s;
     uint64_t dropped, clamped;
     uint64_t os_dropped, if_dropped; /* live capture: lost by the kernel, the NIC */
+    uint64_t sock_dropped;  /* collector: lost by the socket buffer */
+    uint64_t agent_dropped; /* collector: not sampled by sFlow agents (their drops) */
     uint64_t seq_lost;    /* collector: lost on the way (sequence numbers) */
     bool paused;
     bool live;            /* live input: the clock is wall time */
