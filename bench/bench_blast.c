@@ -2,10 +2,11 @@
  * datagrams to 127.0.0.1:PORT at RATE flows (or samples) per second for
  * SECONDS, paced every millisecond. Prints how many it sent.
  *
- *   bench_blast ipfix|sflow PORT RATE SECONDS
+ *   bench_blast ipfix|sflow PORT RATE SECONDS [DOMAINS]
  *
  * IPFIX: a template (re-sent every second), then data sets of 30 IPv4
- * records, each a distinct host pair. sFlow: flow samples of 10 per
+ * records, each a distinct host pair; with DOMAINS, that many observation
+ * domains in turn, each with its template (as many exporters would). sFlow: flow samples of 10 per
  * datagram, each an Ethernet/IPv4/TCP header sampled 1 in 1. Driven by
  * collector_rate.py. */
 #include <arpa/inet.h>
@@ -45,7 +46,7 @@ static uint8_t *put64(uint8_t *p, uint64_t v)
 }
 
 /* The template: addresses, ports, protocol, packets, octets, start, end. */
-static size_t ipfix_template(uint8_t *d, uint32_t seq)
+static size_t ipfix_template(uint8_t *d, uint32_t seq, uint32_t domain)
 {
     static const uint16_t f[][2] = {{8, 4}, {12, 4}, {7, 2}, {11, 2}, {4, 1},
                                     {2, 8}, {1, 8}, {152, 8}, {153, 8}};
@@ -54,7 +55,7 @@ static size_t ipfix_template(uint8_t *d, uint32_t seq)
     p = put16(p, (uint16_t)len);
     p = put32(p, (uint32_t)time(NULL));
     p = put32(p, seq);
-    p = put32(p, 1);                 /* observation domain */
+    p = put32(p, domain);
     p = put16(p, 2);                 /* template set */
     p = put16(p, (uint16_t)(len - 16));
     p = put16(p, 256);
@@ -66,7 +67,7 @@ static size_t ipfix_template(uint8_t *d, uint32_t seq)
     return len;
 }
 
-static size_t ipfix_data(uint8_t *d, uint32_t seq, uint32_t *host)
+static size_t ipfix_data(uint8_t *d, uint32_t seq, uint32_t domain, uint32_t *host)
 {
     size_t len = 16 + 4 + IPFIX_RECS * IPFIX_REC_LEN;
     uint64_t ms = (uint64_t)time(NULL) * 1000;
@@ -74,7 +75,7 @@ static size_t ipfix_data(uint8_t *d, uint32_t seq, uint32_t *host)
     p = put16(p, (uint16_t)len);
     p = put32(p, (uint32_t)time(NULL));
     p = put32(p, seq);
-    p = put32(p, 1);
+    p = put32(p, domain);
     p = put16(p, 256);
     p = put16(p, (uint16_t)(len - 16));
     for (int r = 0; r < IPFIX_RECS; r++, (*host)++) {
@@ -139,14 +140,18 @@ static size_t sflow_datagram(uint8_t *d, uint32_t seq, uint32_t *host)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 || (strcmp(argv[1], "ipfix") && strcmp(argv[1], "sflow"))) {
-        fprintf(stderr, "usage: bench_blast ipfix|sflow PORT RATE SECONDS\n");
+    if (argc < 5 || argc > 6 || (strcmp(argv[1], "ipfix") && strcmp(argv[1], "sflow"))) {
+        fprintf(stderr, "usage: bench_blast ipfix|sflow PORT RATE SECONDS [DOMAINS]\n");
         return 2;
     }
     bool sflow = strcmp(argv[1], "sflow") == 0;
     struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
     dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     double rate = atof(argv[3]), seconds = atof(argv[4]);
+    uint32_t domains = argc == 6 ? (uint32_t)atoi(argv[5]) : 1;
+    if (domains < 1)
+        domains = 1;
+    uint32_t *dseq = calloc(domains, sizeof(*dseq)); /* records sent, per domain */
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     int per = sflow ? SFLOW_SAMPLES : IPFIX_RECS;
     enum { BURST = 64 };
@@ -163,16 +168,20 @@ int main(int argc, char **argv)
         struct timespec ts = {.tv_sec = (time_t)t, .tv_nsec = (long)((t - floor(t)) * 1e9)};
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
         if (!sflow && t - last_template >= 1.0) {
-            size_t n = ipfix_template(bufs[0], seq * IPFIX_RECS);
-            sendto(fd, bufs[0], n, 0, (struct sockaddr *)&dst, sizeof(dst));
+            for (uint32_t k = 0; k < domains; k++) {
+                size_t n = ipfix_template(bufs[0], dseq[k], k + 1);
+                sendto(fd, bufs[0], n, 0, (struct sockaddr *)&dst, sizeof(dst));
+            }
             last_template = t;
         }
         owed += rate / 1000.0 / per; /* datagrams due this tick */
         while (owed >= 1) {
             unsigned k = owed < BURST ? (unsigned)owed : BURST;
             for (unsigned i = 0; i < k; i++) {
+                uint32_t k = seq % domains;
                 size_t n = sflow ? sflow_datagram(bufs[i], seq, &host)
-                                 : ipfix_data(bufs[i], seq * IPFIX_RECS, &host);
+                                 : ipfix_data(bufs[i], dseq[k], k + 1, &host);
+                dseq[k] += IPFIX_RECS;
                 seq++;
                 iov[i] = (struct iovec){bufs[i], n};
                 msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &dst,
@@ -192,5 +201,6 @@ int main(int argc, char **argv)
     double took = now() - t0;
     printf("%lu %lu %.3f\n", sent, datagrams, took);
     close(fd);
+    free(dseq);
     return 0;
 }

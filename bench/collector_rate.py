@@ -23,9 +23,12 @@ RATES = [25_000, 50_000, 100_000, 200_000, 400_000, 800_000, 1_600_000, 3_200_00
          6_400_000]
 
 
+DOMAINS = 1
+
+
 def blast(blaster, proto, rate, secs):
-    r = subprocess.run([blaster, proto, str(PORT), str(rate), str(secs)], capture_output=True,
-                       text=True, check=True)
+    r = subprocess.run([blaster, proto, str(PORT), str(rate), str(secs), str(DOMAINS)],
+                       capture_output=True, text=True, check=True)
     sent, _, took = r.stdout.split()
     return int(sent), float(took)
 

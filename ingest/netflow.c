@@ -16,6 +16,8 @@ enum {
     MAX_TEMPLATES = 1024, /* all exporters together; the oldest makes room */
     MAX_FIELDS = 128,     /* a template with more is refused */
     MAX_EXPORTERS = 256,
+    TEMPLATE_INDEX = 2 * MAX_TEMPLATES, /* hash slots: at most half full */
+    EXPORTER_INDEX = 2 * MAX_EXPORTERS,
     MAX_HELD = 64,        /* data sets waiting for their template */
     HELD_MAX_LEN = 8192,
     V5_HEADER = 24,
@@ -79,7 +81,12 @@ struct context {
 
 struct netflow {
     struct template *templates; /* MAX_TEMPLATES; id 0: free */
-    struct exporter exporters[MAX_EXPORTERS];
+    struct exporter exporters[MAX_EXPORTERS]; /* version 0: free */
+    /* Open-addressing indexes by key (linear probing): the slot + 1, 0
+     * empty. A key replaced or withdrawn makes an index stale, and it is
+     * built again at the next lookup. */
+    uint16_t template_index[TEMPLATE_INDEX], exporter_index[EXPORTER_INDEX];
+    bool templates_stale, exporters_stale;
     struct held held[MAX_HELD];
     struct netflow_stats stats;
 };
@@ -132,24 +139,76 @@ bool netflow_sniff(const uint8_t *d, size_t len)
     return v == 5 || v == 9 || v == 10;
 }
 
+/* FNV-1a over what names an exporter, or a template (id 0: none). */
+static uint32_t key_hash(const struct context *cx, uint16_t id)
+{
+    uint8_t key[16 + 1 + 4 + 1 + 2];
+    memcpy(key, cx->exporter->b, 16);
+    key[16] = cx->exporter->family;
+    memcpy(key + 17, &cx->domain, 4);
+    key[21] = cx->version;
+    memcpy(key + 22, &id, 2);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < sizeof(key); i++)
+        h = (h ^ key[i]) * 16777619u;
+    return h;
+}
+
+static bool exporter_is(const struct exporter *e, const struct context *cx)
+{
+    return e->version == cx->version && e->domain == cx->domain &&
+           addr_equal(&e->addr, cx->exporter);
+}
+
+/* Puts slot + 1 in the first empty place from the key's hash. */
+static void index_put(uint16_t *index, size_t size, uint32_t hash, size_t slot)
+{
+    size_t h = hash & (size - 1);
+    while (index[h])
+        h = (h + 1) & (size - 1);
+    index[h] = (uint16_t)(slot + 1);
+}
+
+static void index_exporters(struct netflow *nf)
+{
+    memset(nf->exporter_index, 0, sizeof(nf->exporter_index));
+    for (size_t i = 0; i < MAX_EXPORTERS; i++) {
+        const struct exporter *e = &nf->exporters[i];
+        if (e->version)
+            index_put(nf->exporter_index, EXPORTER_INDEX,
+                      key_hash(&(struct context){.exporter = &e->addr, .domain = e->domain,
+                                                 .version = e->version},
+                               0),
+                      i);
+    }
+    nf->exporters_stale = false;
+}
+
 static struct exporter *exporter_for(struct netflow *nf, const struct context *cx)
 {
-    struct exporter *oldest = &nf->exporters[0];
-    for (int i = 0; i < MAX_EXPORTERS; i++) {
-        struct exporter *e = &nf->exporters[i];
-        if (e->version == cx->version && e->domain == cx->domain &&
-            addr_equal(&e->addr, cx->exporter)) {
+    if (nf->exporters_stale)
+        index_exporters(nf);
+    for (size_t h = key_hash(cx, 0) & (EXPORTER_INDEX - 1); nf->exporter_index[h];
+         h = (h + 1) & (EXPORTER_INDEX - 1)) {
+        struct exporter *e = &nf->exporters[nf->exporter_index[h] - 1];
+        if (exporter_is(e, cx)) {
             e->used_ns = cx->now_ns;
             return e;
         }
-        if (e->used_ns < oldest->used_ns)
-            oldest = e;
     }
+    struct exporter *oldest = &nf->exporters[0]; /* a free one has used_ns 0 */
+    for (int i = 0; i < MAX_EXPORTERS; i++)
+        if (nf->exporters[i].used_ns < oldest->used_ns)
+            oldest = &nf->exporters[i];
+    nf->exporters_stale |= oldest->version != 0;
     memset(oldest, 0, sizeof(*oldest));
     oldest->addr = *cx->exporter;
     oldest->domain = cx->domain;
     oldest->version = cx->version;
     oldest->used_ns = cx->now_ns;
+    if (!nf->exporters_stale)
+        index_put(nf->exporter_index, EXPORTER_INDEX, key_hash(cx, 0),
+                  (size_t)(oldest - nf->exporters));
     return oldest;
 }
 
@@ -189,11 +248,30 @@ static void ipfix_sequence(struct netflow *nf, struct exporter *e, uint32_t seq,
     e->last_flows = (uint32_t)flows;
 }
 
+static void index_templates(struct netflow *nf)
+{
+    memset(nf->template_index, 0, sizeof(nf->template_index));
+    for (size_t i = 0; i < MAX_TEMPLATES; i++) {
+        const struct template *t = &nf->templates[i];
+        if (t->id)
+            index_put(nf->template_index, TEMPLATE_INDEX,
+                      key_hash(&(struct context){.exporter = &t->exporter,
+                                                 .domain = t->domain,
+                                                 .version = t->version},
+                               t->id),
+                      i);
+    }
+    nf->templates_stale = false;
+}
+
 static struct template *template_find(struct netflow *nf, const struct context *cx,
                                       uint16_t id)
 {
-    for (int i = 0; i < MAX_TEMPLATES; i++) {
-        struct template *t = &nf->templates[i];
+    if (nf->templates_stale)
+        index_templates(nf);
+    for (size_t h = key_hash(cx, id) & (TEMPLATE_INDEX - 1); nf->template_index[h];
+         h = (h + 1) & (TEMPLATE_INDEX - 1)) {
+        struct template *t = &nf->templates[nf->template_index[h] - 1];
         if (t->id == id && t->version == cx->version && t->domain == cx->domain &&
             addr_equal(&t->exporter, cx->exporter))
             return t;
@@ -201,7 +279,8 @@ static struct template *template_find(struct netflow *nf, const struct context *
     return NULL;
 }
 
-/* The slot for a template: its own, a free one, or the least used. */
+/* The slot for a template: its own, a free one, or the least used. The
+ * caller writes the template (this key) into it at once. */
 static struct template *template_slot(struct netflow *nf, const struct context *cx,
                                       uint16_t id)
 {
@@ -210,11 +289,18 @@ static struct template *template_slot(struct netflow *nf, const struct context *
         return t;
     struct template *victim = &nf->templates[0];
     for (int i = 0; i < MAX_TEMPLATES; i++) {
-        if (nf->templates[i].id == 0)
-            return &nf->templates[i];
+        if (nf->templates[i].id == 0) {
+            victim = &nf->templates[i];
+            break;
+        }
         if (nf->templates[i].used_ns < victim->used_ns)
             victim = &nf->templates[i];
     }
+    if (victim->id) /* another key's: its place in the index goes stale */
+        nf->templates_stale = true;
+    else
+        index_put(nf->template_index, TEMPLATE_INDEX, key_hash(cx, id),
+                  (size_t)(victim - nf->templates));
     return victim;
 }
 
@@ -421,8 +507,10 @@ static size_t template_set(struct netflow *nf, struct cursor *c, const struct co
         }
         if (ipfix && count == 0 && id >= 256) { /* RFC 7011 8.1: withdrawal */
             struct template *old = template_find(nf, cx, id);
-            if (old)
+            if (old) {
                 old->id = 0;
+                nf->templates_stale = true;
+            }
             continue;
         }
         if (c->err || id < 256 || count == 0 || count > MAX_FIELDS || scope > count ||
