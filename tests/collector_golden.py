@@ -199,16 +199,18 @@ def pmacctd(capture, tmp, plugin, **conf):
     subprocess.run(["pmacctd", "-f", path], capture_output=True, timeout=60, check=False)
 
 
-def export(exe, tmp, run, sampling=0):
+def export(exe, tmp, run, sampling=0, reference=None, witness=True):
     """run() exports to PORT, where flowswarm listens (or nfcapd, which
-    repeats it all to flowswarm) and tshark captures; returns the readings
-    (flowswarm's, tshark's, nfdump's or None) and flowswarm's stderr."""
+    repeats it all to flowswarm, for NetFlow and IPFIX) and tshark
+    captures; returns the readings (flowswarm's, tshark's through
+    reference, nfdump's or None) and flowswarm's stderr."""
     pcap = os.path.join(tmp, "export.pcapng")
     shark = start(["tshark", "-n", "-i", "lo", "-f", f"udp port {PORT}", "-w", pcap])
     if not wait_ready(shark, "Capturing on"):
         stop(shark)
         return None, None, None, "tshark did not start capturing"
-    witness = Witness(tmp) if shutil.which("nfcapd") and shutil.which("nfdump") else None
+    witness = (Witness(tmp) if witness and shutil.which("nfcapd") and shutil.which("nfdump")
+               else None)
     fs = start([exe, "--collect", str(PORT + 3 if witness else PORT), "--events"])
     time.sleep(0.7)
     run()
@@ -220,7 +222,20 @@ def export(exe, tmp, run, sampling=0):
         return None, None, None, f"flowswarm exit {rc}: {err.strip()}"
     if sampling and not all(ln.endswith("\tscaled") for ln in out.splitlines()):
         return None, None, None, "sampled records are not all marked scaled"
-    return our_flows(out), tshark_flows(pcap, PORT), nfd, err
+    return our_flows(out), (reference or tshark_flows)(pcap, PORT), nfd, err
+
+
+def compare(name, mine, theirs, unit="records"):
+    """Per flow key, flowswarm's reading must equal tshark's."""
+    diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
+            if mine.get(k) != theirs.get(k)]
+    check(mine == theirs and theirs,
+          f"{name}: {sum(v[0] for v in mine.values())} {unit}, "
+          f"{sum(v[0] for v in theirs.values())} in tshark's reading; differing: {diff[:3]}")
+    if mine == theirs:
+        print(f"  ok {name}: {sum(v[0] for v in mine.values())} {unit}, "
+              f"{sum(v[1] for v in mine.values())} packets")
+    return mine == theirs
 
 
 def icmp_folded(flows):
@@ -259,44 +274,34 @@ def test_softflowd(exe, captures):
                 if mine is None:
                     check(False, f"{name}: {err}")
                     continue
-                same = {k: v for k, v in mine.items()} == {k: v for k, v in theirs.items()}
-                diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
-                        if mine.get(k) != theirs.get(k)]
-                check(same and theirs,
-                      f"{name}: {sum(v[0] for v in mine.values())} records, "
-                      f"{len(theirs)} flow keys in tshark's reading; differing: {diff[:3]}")
+                compare(name, mine, theirs)
                 check("never came" not in err,
                       f"{name}: no loss where there was none ({err.strip()!r})")
                 witness_check(name, mine, nfd)
-                if same:
-                    print(f"  ok {name}: {sum(v[0] for v in mine.values())} records, "
-                          f"{sum(v[1] for v in mine.values())} packets")
 
 
-def test_nfprobe(exe, captures):
-    print("pmacct's NetFlow probe -> --collect: the same flows as tshark decodes")
+def test_pmacct(exe, captures, sample):
+    print("pmacct's probes -> --collect: NetFlow v9 and IPFIX (nfprobe), sFlow (sfprobe)")
     if not shutil.which("pmacctd"):
         print("  SKIP: pmacctd is not installed (tools/install-deps installs it)")
         return
+    runs = [(c, "nfprobe", {"nfprobe_version": v}, 1) for c in captures for v in (9, 10)]
+    runs += [(sample, "sfprobe", {"sampling_rate": rate}, rate) for rate in (1, 4)]
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)
-        for capture in captures:
-            for version in (9, 10):
-                mine, theirs, nfd, err = export(exe, tmp, lambda: pmacctd(
-                    capture, tmp, "nfprobe", nfprobe_version=version))
-                name = f"{os.path.basename(capture)} nfprobe v{version}"
-                if mine is None:
-                    check(False, f"{name}: {err}")
-                    continue
-                diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
-                        if mine.get(k) != theirs.get(k)]
-                check(mine == theirs and theirs,
-                      f"{name}: {sum(v[0] for v in mine.values())} records, "
-                      f"{len(theirs)} flow keys in tshark's reading; differing: {diff[:3]}")
+        for capture, plugin, conf, rate in runs:
+            sflow = plugin == "sfprobe"
+            mine, theirs, nfd, err = export(
+                exe, tmp, lambda: pmacctd(capture, tmp, plugin, **conf), sampling=rate if rate > 1 else 0,
+                reference=tshark_sflow if sflow else tshark_flows, witness=not sflow)
+            name = (f"{os.path.basename(capture)} {plugin} "
+                    f"{'sampled 1 in %d' % rate if sflow else 'v%d' % conf['nfprobe_version']}")
+            if mine is None:
+                check(False, f"{name}: {err}")
+                continue
+            compare(name, mine, theirs, "samples" if sflow else "records")
+            if not sflow:
                 witness_check(name, mine, nfd)
-                if mine == theirs:
-                    print(f"  ok {name}: {sum(v[0] for v in mine.values())} records, "
-                          f"{sum(v[1] for v in mine.values())} packets")
 
 
 def send_traffic(udp_port, srv):
@@ -380,12 +385,8 @@ def test_fprobe(exe):
         rc, out, err = fs.wait(timeout=15), "".join(lines), fs.stderr.read()
         stop(shark)
         mine, theirs = our_flows(out), tshark_flows(pcap, PORT)
-        diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
-                if mine.get(k) != theirs.get(k)]
-        check(rc == 130 and mine == theirs and theirs,
-              f"fprobe v5 from lo: {sum(v[0] for v in mine.values())} records, "
-              f"{sum(v[0] for v in theirs.values())} in tshark's reading; differing: "
-              f"{diff[:3]} {err.strip()[:200]}")
+        check(rc == 130, f"fprobe: flowswarm ends at Ctrl-C ({rc}: {err.strip()[:200]})")
+        compare("fprobe v5 from lo", mine, theirs)
         udp = {k[3]: v[1:] for k, v in mine.items()
                if k[2] == "17" and k[4] == str(udp_port) and v[0] == 1}
         check(udp == sent, f"the 40 UDP flows sent, packet for packet and byte for byte "
@@ -393,9 +394,6 @@ def test_fprobe(exe):
               f"{[(p, udp.get(p), sent.get(p)) for p in set(udp) | set(sent) if udp.get(p) != sent.get(p)][:3]})")
         tcp = [k for k in mine if k[2] == "6" and tcp_port in (int(k[3]), int(k[4]))]
         check(len(tcp) == 8, f"the 4 TCP connections, both ways ({len(tcp)} flows)")
-        if mine == theirs:
-            print(f"  ok fprobe: {sum(v[0] for v in mine.values())} records, "
-                  f"{sum(v[1] for v in mine.values())} packets")
 
 
 def test_sampled(exe, sample):
@@ -459,48 +457,6 @@ def tshark_sflow(pcap, port):
                 flows[key][1] += rate
                 flows[key][2] += octets * rate
     return flows
-
-
-def test_sflow(exe, captures):
-    print("pmacct's sFlow probe -> --collect: the same samples as tshark decodes")
-    if not shutil.which("pmacctd"):
-        print("  SKIP: pmacctd is not installed (tools/install-deps installs it)")
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        os.chmod(tmp, 0o755)
-        for capture, rate in captures:
-            conf = os.path.join(tmp, "sfprobe.conf")
-            with open(conf, "w") as f:
-                f.write(f"daemonize: false\npcap_savefile: {capture}\n"
-                        f"pcap_savefile_wait: false\nplugins: sfprobe\n"
-                        f"sfprobe_receiver: 127.0.0.1:{PORT}\nsampling_rate: {rate}\n")
-            pcap = os.path.join(tmp, "sflow.pcapng")
-            shark = start(["tshark", "-n", "-i", "lo", "-f", f"udp port {PORT}", "-w", pcap])
-            if not wait_ready(shark, "Capturing on"):
-                stop(shark)
-                check(False, "tshark started capturing")
-                continue
-            fs = start([exe, "--collect", str(PORT), "--events"])
-            time.sleep(0.7)
-            subprocess.run(["pmacctd", "-f", conf], capture_output=True, timeout=60,
-                           check=False)
-            time.sleep(0.7)
-            rc, out, err = stop(fs)
-            stop(shark)
-            mine, theirs = our_flows(out), tshark_sflow(pcap, PORT)
-            name = f"{os.path.basename(capture)} sampled 1 in {rate}"
-            diff = [(k, mine.get(k), theirs.get(k)) for k in set(mine) | set(theirs)
-                    if mine.get(k) != theirs.get(k)]
-            check(rc == 130 and mine == theirs and theirs,
-                  f"{name}: {sum(v[0] for v in mine.values())} samples, "
-                  f"{sum(v[0] for v in theirs.values())} in tshark's reading; "
-                  f"differing: {diff[:3]} {err.strip()[:200]}")
-            if rate > 1:
-                check(all(ln.endswith("\tscaled") for ln in out.splitlines()),
-                      f"{name}: every sample is marked scaled")
-            if mine == theirs:
-                print(f"  ok {name}: {sum(v[0] for v in mine.values())} samples, "
-                      f"{sum(v[1] for v in mine.values())} packets")
 
 
 def v9_template(tid, fields):
@@ -645,9 +601,8 @@ def main():
         else:
             print(f"note: {rel} is absent from {data}; not exported")
     test_softflowd(exe, captures)
-    test_nfprobe(exe, [c for c, _ in captures])
+    test_pmacct(exe, [c for c, _ in captures], sample)
     test_sampled(exe, sample)
-    test_sflow(exe, [(sample, 1), (sample, 4)])
     test_fprobe(exe)
     test_hostile(exe)
     test_history(exe, sample)
