@@ -30,8 +30,24 @@ static char *put_tab_u(char *p, uint64_t v)
     return put_u(p, v, 1);
 }
 
+/* An address, IPv4 by hand (the common case, and most of a line's cost
+ * through inet_ntop); returns the end. */
+static char *put_addr(char *p, const struct addr *a)
+{
+    if (a->family != 4) {
+        addr_format(a, p, 48);
+        return p + strlen(p);
+    }
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            *p++ = '.';
+        p = put_u(p, a->b[i], 1);
+    }
+    return p;
+}
+
 /* Formatted by hand: printf's parsing was most of the cost of a line, and
- * a collector's stream runs to a million lines a second. */
+ * a collector's stream runs to millions of lines a second. */
 static void print_event(void *ctx, const struct event *e)
 {
     FILE *out = ctx;
@@ -48,11 +64,9 @@ static void print_event(void *ctx, const struct event *e)
     *p++ = '.';
     p = put_u(p, (uint64_t)ns / 1000, 6);
     *p++ = '\t';
-    addr_format(&e->src, p, 48);
-    p += strlen(p);
+    p = put_addr(p, &e->src);
     *p++ = '\t';
-    addr_format(&e->dst, p, 48);
-    p += strlen(p);
+    p = put_addr(p, &e->dst);
     p = put_tab_u(p, e->proto);
     p = put_tab_u(p, e->sport);
     p = put_tab_u(p, e->dport);
@@ -67,7 +81,7 @@ static void print_event(void *ctx, const struct event *e)
         p += 7;
     }
     *p++ = '\n';
-    fwrite(line, 1, (size_t)(p - line), out);
+    fwrite_unlocked(line, 1, (size_t)(p - line), out);
 }
 
 /* Live input: lines as events arrive, until the user stops it. What has

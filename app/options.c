@@ -62,10 +62,10 @@ static const struct opt table[] = {
              "[::]:4739 listen on the network); repeatable"},
     {"list-interfaces", 'D', OPT_FLAG, F(list_ifaces),
      .help = "list the interfaces to capture on, and exit"},
-    {"snaplen", 's', OPT_INT, F(snaplen), 0, 262144, .arg = "N",
+    {"snaplen", 's', OPT_INT, F(snaplen), 0, 262144, .def = "256", .arg = "N",
      .expect = "expected 0 to 262144 bytes",
-     .help = "capture: keep N bytes of each packet (0: all, the\n"
-             "default; the IP and transport headers are enough)"},
+     .help = "capture: keep N bytes of each packet (0: all); the\n"
+             "headers, all that is read, fit in the default"},
     {"no-promiscuous-mode", 'p', OPT_FLAG, F(no_promisc),
      .help = "capture: leave the interface out of promiscuous mode"},
     {"buffer-size", 'B', OPT_INT, F(buffer_kib), 1, 4194304, .arg = "KiB",

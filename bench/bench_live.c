@@ -184,7 +184,7 @@ int main(int argc, char **argv)
     snprintf(spec, sizeof(spec), "%d", CPORT);
     snprintf(filter, sizeof(filter), "udp dst port %d", DPORT);
     const char *iface = "lo", *collect = spec;
-    struct ingest_opts io = {.filter = snd.mode ? NULL : filter};
+    struct ingest_opts io = {.filter = snd.mode ? NULL : filter, .snaplen = 256 /* as -s */};
     if (snd.mode) {
         io.collect = &collect;
         io.ncollect = 1;
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
     ingest_stats(in, &st);
     struct swarm_stats ss;
     swarm_get_stats(sw, &ss);
-    printf("renderer: %s, %s\n", gl, window ? "window" : "headless");
+    printf("renderer: %s\n", gl);
     if (snd.mode) {
         printf("hosts %u: %lu flows sent, %lu events in; %lu frames in %.1f s: %.1f frames/s "
                "(frame %.1f ms mean, %.1f ms worst); %u hosts, %u services in the swarm; "
