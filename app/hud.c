@@ -96,8 +96,16 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
     h->view.live = src->live;
     int64_t newest = feed_reached(src->feed);
     h->view.lag_ns = newest > 0 && clock >= newest ? clock - newest : -1;
-    update_histogram(h, src->tl, clock, w, hpx);
+    if (w > 0)
+        update_histogram(h, src->tl, clock, w, hpx);
     update_rates(h, src->sw, clock);
+    return &h->view;
+}
+
+struct render_hud *hud_histogram(struct hud *h, const struct timeline *tl, int64_t clock,
+                                 int w, int hpx)
+{
+    update_histogram(h, tl, clock, w, hpx);
     return &h->view;
 }
 

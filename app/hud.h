@@ -30,11 +30,17 @@ struct hud_sources {
     bool live;        /* the clock is wall time: show LIVE and the lag */
 };
 
-/* Brings the HUD to the frame at clock, w by h pixels. The returned view
- * is valid until the next call or hud_destroy(); the loops may change
- * its speed and paused fields, which the HUD keeps. */
+/* Brings the HUD to the frame at clock, w by h pixels: counters, rates
+ * and the histogram. A w of 0 is a frame that will not be drawn (a still
+ * alone draws the last): the histogram is left as it was. The returned
+ * view is valid until the next call or hud_destroy(); the loops may
+ * change its speed and paused fields, which the HUD keeps. */
 struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int64_t clock,
                               int w, int hpx);
+
+/* The histogram alone, for a frame drawn after hud_update() with w 0. */
+struct render_hud *hud_histogram(struct hud *h, const struct timeline *tl, int64_t clock,
+                                 int w, int hpx);
 
 /* The view as last updated (for the speed and pause the loops change). */
 struct render_hud *hud_view(struct hud *h);
