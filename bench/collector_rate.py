@@ -32,6 +32,17 @@ def blast(blaster, proto, rate, secs):
     return int(sent), float(took)
 
 
+def receive(p, stop_sig, blaster, proto, rate, secs):
+    """The blast while receiver p listens, then p told to stop; returns
+    what was sent, the time it took and p's second output stream."""
+    time.sleep(0.7)
+    sent, took = blast(blaster, proto, rate, secs)
+    time.sleep(1.0)
+    p.send_signal(stop_sig)
+    out, err = p.communicate(timeout=60)
+    return sent, took, err if err is not None else out
+
+
 def run_flowswarm(exe, blaster, proto, rate, secs):
     """--events into a file, as nfcapd writes its own; its lines counted."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -39,11 +50,7 @@ def run_flowswarm(exe, blaster, proto, rate, secs):
         with open(path, "wb") as out:
             p = subprocess.Popen([exe, "--collect", str(PORT), "--events"], stdout=out,
                                  stderr=subprocess.PIPE, text=True)
-            time.sleep(0.7)
-            sent, took = blast(blaster, proto, rate, secs)
-            time.sleep(1.0)
-            p.send_signal(signal.SIGINT)
-            _, err = p.communicate(timeout=60)
+            sent, took, err = receive(p, signal.SIGINT, blaster, proto, rate, secs)
         got = 0
         with open(path, "rb") as f:
             while chunk := f.read(1 << 24):
@@ -52,15 +59,12 @@ def run_flowswarm(exe, blaster, proto, rate, secs):
 
 
 def run_nfcapd(blaster, proto, rate, secs):
+    """nfcapd's own files, and its count of flows at exit."""
     with tempfile.TemporaryDirectory() as tmp:
         p = subprocess.Popen(["nfcapd", "-b", "127.0.0.1", "-p", str(PORT), "-w", tmp,
                               "-B", str(8 << 20)], stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)
-        time.sleep(0.7)
-        sent, took = blast(blaster, proto, rate, secs)
-        time.sleep(1.0)
-        p.send_signal(signal.SIGTERM)
-        out, _ = p.communicate(timeout=60)
+        sent, took, out = receive(p, signal.SIGTERM, blaster, proto, rate, secs)
     m = re.search(r"Flows: (\d+)", out)
     return sent, int(m.group(1)) if m else 0, took, out
 
