@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/feed.h"
+#include "app/filters.h"
 #include "app/pipeline.h"
 #include "app/privs.h"
 
@@ -103,9 +104,11 @@ int events_tsv_run(const struct options *o)
     char err[512];
     struct ingest_opts io = pipeline_ingest_opts(o);
     io.file_order = true;
-    struct ingest *in = ingest_create(&io, err, sizeof(err));
+    struct filters *flt = filters_create(o, err, sizeof(err));
+    struct ingest *in = flt ? ingest_create(&io, err, sizeof(err)) : NULL;
     if (!in) {
         fprintf(stderr, "flowswarm: %s\n", err);
+        filters_destroy(flt);
         return 1;
     }
     static char outbuf[1 << 16];
@@ -113,6 +116,7 @@ int events_tsv_run(const struct options *o)
     if (live && !privs_drop(o->user, o->quiet, err, sizeof(err))) {
         fprintf(stderr, "flowswarm: %s\n", err);
         ingest_destroy(in);
+        filters_destroy(flt);
         return 1;
     }
     if (live)
@@ -122,6 +126,7 @@ int events_tsv_run(const struct options *o)
     struct feed *f = feed_create(&(struct feed_opts){.in = in, .sink = print_event,
                                                      .sink_ctx = stdout,
                                                      .from_ns = INT64_MIN});
+    filters_attach(flt, f);
     if (live)
         pump_live(f, in);
     while (!live && !feed_ended(f))
@@ -134,6 +139,7 @@ int events_tsv_run(const struct options *o)
     }
     pipeline_report_input(in, false);
     ingest_destroy(in);
+    filters_destroy(flt);
     setvbuf(stdout, NULL, _IONBF, 0);
     return status ? status : pipeline_exit_status();
 }

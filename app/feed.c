@@ -42,7 +42,7 @@ void feed_set_from(struct feed *f, int64_t from_ns)
     f->o.from_ns = from_ns;
 }
 
-static void pass(struct feed *f, const struct event *ev)
+static void pass(struct feed *f, struct event *ev)
 {
     if (ev->end_ns < f->o.from_ns)
         return;
@@ -61,7 +61,7 @@ void feed_until(struct feed *f, int64_t clock, bool block)
 {
     for (;;) {
         while (f->pos < f->n) {
-            const struct event *ev = &f->buf[f->pos];
+            struct event *ev = &f->buf[f->pos];
             if (ev->time_ns > clock)
                 return;
             f->pos++;

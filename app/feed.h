@@ -13,9 +13,10 @@
 #include "timeline/activity.h"
 
 /* A step between the ring and the sink. event() returns false to drop
- * the event: later stages and the sink do not see it. */
+ * the event: later stages and the sink do not see it. It may mark the
+ * event (EVENT_NO_SRC, EVENT_NO_DST) for the stages after it. */
 struct feed_stage {
-    bool (*event)(void *ctx, const struct event *ev);
+    bool (*event)(void *ctx, struct event *ev);
     void *ctx;
 };
 

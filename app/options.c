@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "filter/expr.h"
 #include "timeline/timeline.h"
 
 enum opt_kind {
@@ -48,6 +49,8 @@ static bool parse_size(const char *s, struct options *o, char *err, size_t errle
 static bool parse_fps(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_start(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_stop(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_hide(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_only(const char *s, struct options *o, char *err, size_t errlen);
 
 static const struct opt table[] = {
     {"read", 'r', OPT_CUSTOM, F(inputs), .arg = "FILE", .parse = parse_input,
@@ -84,6 +87,21 @@ static const struct opt table[] = {
     {"expression", 0, OPT_TRAILING, F(filter),
      .help = "a BPF filter, as in tcpdump (e.g. 'not port 22'); on flow\n"
              "records it tests the headers each record describes"},
+
+    {"hide", 0, OPT_CUSTOM, F(rules), .arg = "EXPR", .parse = parse_hide,
+     .section = "Filters",
+     .help = "hide the traffic EXPR matches; repeatable. EXPR: tcpdump's\n"
+             "host, net, port, portrange, proto, tcp, udp, icmp, ip6,\n"
+             "src, dst, and, or, not; and 'service https', 'class web',\n"
+             "'bytes > 1M' (a host's total), 'name ~ REGEX'"},
+    {"only", 0, OPT_CUSTOM, F(rules), .arg = "EXPR", .parse = parse_only,
+     .help = "show only the traffic EXPR matches; repeatable (all must match)"},
+    {"top", 0, OPT_INT, F(top), 0, 1000000, .arg = "N", .expect = "expected 0 to 1000000",
+     .help = "show only the N busiest hosts by bytes so far (0: all)"},
+    {"filters", 0, OPT_STRING, F(filters_file), .arg = "FILE",
+     .help = "rules from FILE, one 'hide EXPR' or 'only EXPR' per line;\n"
+             "read again when it changes, written when the window's\n"
+             "keys change the filters"},
 
     {"speed", 0, OPT_DOUBLE, F(speed), 1e-6, 1e9, .arg = "X", .section = "Time",
      .expect = "expected a positive number",
@@ -294,6 +312,36 @@ static bool parse_stop(const char *s, struct options *o, char *err, size_t errle
     return parse_time(s, &o->stop, err, errlen);
 }
 
+/* --hide and --only: checked here, so that a bad one stops the run before
+ * anything opens. */
+static bool add_rule(const char *s, bool hide, struct options *o, char *err, size_t errlen)
+{
+    struct filter_error fe;
+    struct filter_expr *e = filter_parse(s, &fe);
+    if (!e) {
+        if (fe.pos < strlen(s))
+            snprintf(err, errlen, "%s, at '%.*s' (character %zu)", fe.why,
+                     (int)(fe.len ? fe.len : 1), s + fe.pos, fe.pos + 1);
+        else
+            snprintf(err, errlen, "%s", fe.why);
+        return false;
+    }
+    filter_free(e);
+    o->rules = xreallocarray(o->rules, o->nrules + 1, sizeof(*o->rules));
+    o->rules[o->nrules++] = (struct rule_arg){hide, s};
+    return true;
+}
+
+static bool parse_hide(const char *s, struct options *o, char *err, size_t errlen)
+{
+    return add_rule(s, true, o, err, errlen);
+}
+
+static bool parse_only(const char *s, struct options *o, char *err, size_t errlen)
+{
+    return add_rule(s, false, o, err, errlen);
+}
+
 /* Index of word in "a|b|c", or -1. */
 static int choice_index(const char *choices, const char *word)
 {
@@ -491,7 +539,9 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
             return OPTIONS_EXIT_OK;
         }
         if (!set_value(d, optarg, o, err, sizeof(err))) {
-            fprintf(stderr, "flowswarm: --%s %s: %s\n", d->name, optarg, err);
+            fprintf(stderr, strchr(optarg, ' ') ? "flowswarm: --%s '%s': %s\n"
+                                                : "flowswarm: --%s %s: %s\n",
+                    d->name, optarg, err);
             return OPTIONS_EXIT_USAGE;
         }
     }
@@ -504,6 +554,7 @@ void options_free(struct options *o)
     free(o->inputs);
     free(o->ifaces);
     free(o->collect);
+    free(o->rules);
     free(o->filter);
     memset(o, 0, sizeof(*o));
 }

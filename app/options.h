@@ -9,6 +9,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* One --hide or --only, in the order given. */
+struct rule_arg {
+    bool hide;
+    const char *expr;
+};
+
 struct options {
     const char **inputs; /* -r, in order; the array is owned by the struct */
     size_t ninputs;
@@ -41,6 +47,10 @@ struct options {
     const char *screenshot; /* --screenshot: PNG of the last frame */
     const char *start, *stop; /* --start, --stop: as the user wrote them */
     double skip_idle;    /* --skip-idle: seconds; 0: no skipping */
+    struct rule_arg *rules; /* --hide, --only; the array is owned */
+    size_t nrules;
+    int top;             /* --top: the busiest hosts shown; 0: all */
+    const char *filters_file; /* --filters */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };

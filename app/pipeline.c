@@ -119,6 +119,8 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     struct pipeline *p = xcalloc(1, sizeof(*p));
     p->o = o;
     struct ingest_opts io = pipeline_ingest_opts(o);
+    if (!(p->filters = filters_create(o, err, errlen)))
+        goto fail;
     if (!(p->tl = make_timeline(o, &io, err, errlen)))
         goto fail;
     if (!(p->in = ingest_create(&io, err, errlen)))
@@ -135,6 +137,7 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
         .activity = p->tl->known ? NULL : &p->tl->activity,
         .from_ns = p->tl->known ? p->tl->start : INT64_MIN,
         .cancelled = pipeline_interrupted});
+    filters_attach(p->filters, p->feed);
     p->have_first = p->tl->known;
     p->clock = p->tl->start;
     if (p->live) { /* the clock follows wall time from now on */
@@ -158,6 +161,7 @@ void pipeline_destroy(struct pipeline *p)
     render_destroy(p->rnd);
     glctx_destroy(p->ctx);
     feed_destroy(p->feed);
+    filters_destroy(p->filters);
     swarm_destroy(p->sw);
     ingest_destroy(p->in);
     if (p->tl)
@@ -201,18 +205,29 @@ static void skip_live(struct pipeline *p, bool block)
     feed_until(p->feed, p->clock, block);
 }
 
+/* What the swarm shows, tested again once the filters have changed. */
+static void refilter(struct pipeline *p)
+{
+    uint64_t gen = filters_generation(p->filters);
+    if (gen == p->filters_seen)
+        return;
+    p->filters_seen = gen;
+    swarm_filter(p->sw, filters_keep, p->filters);
+}
+
 void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block)
 {
     struct timeline *tl = p->tl;
     if (p->live) {
         p->clock = pipeline_wall_ns();
         feed_until(p->feed, p->clock, false);
-        return;
+    } else {
+        p->clock = tl->known ? timeline_clock(tl, show_ns) : tl->start + show_ns + p->skipped;
+        feed_until(p->feed, p->clock, block);
+        if (!tl->known)
+            skip_live(p, block);
     }
-    p->clock = tl->known ? timeline_clock(tl, show_ns) : tl->start + show_ns + p->skipped;
-    feed_until(p->feed, p->clock, block);
-    if (!tl->known)
-        skip_live(p, block);
+    refilter(p);
 }
 
 bool pipeline_over(const struct pipeline *p)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "app/feed.h"
+#include "app/filters.h"
 #include "app/hud.h"
 #include "app/options.h"
 #include "ingest/ingest.h"
@@ -23,6 +24,8 @@ struct pipeline {
     struct timeline *tl;
     struct ingest *in;
     struct feed *feed;
+    struct filters *filters;
+    uint64_t filters_seen; /* the filters' generation the swarm was tested at */
     struct swarm *sw;
     struct glctx *ctx;
     struct render *rnd;
@@ -52,7 +55,8 @@ bool pipeline_drop_privileges(struct pipeline *p, char *err, size_t errlen);
 int pipeline_start(struct pipeline *p, bool block, char *err, size_t errlen);
 
 /* Moves the clock to show_ns of shown time and feeds every event due;
- * on stdin, idle stretches longer than --skip-idle are jumped over. */
+ * on stdin, idle stretches longer than --skip-idle are jumped over. When
+ * the filters changed, what the swarm shows is tested again. */
 void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block);
 
 /* Whether the input is over: every event fed, or the clock past --stop. */

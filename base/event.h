@@ -25,6 +25,8 @@ enum {
                           was raised to keep the stream in order */
     EVENT_SCALED = 2,  /* from a sampled export: packets and octets were
                           multiplied by the sampling rate */
+    EVENT_NO_SRC = 4,  /* a filter (--top) shows only the other end: the */
+    EVENT_NO_DST = 8,  /*   swarm leaves this one out */
 };
 
 #endif

@@ -95,6 +95,17 @@ def main():
         recs = bytes(rng.randrange(256) for _ in range(48 * rng.randrange(1, 5)))
         put(out, "fuzz_bpfexpr", bytes([len(e)]) + e.encode() + recs)
     counts["fuzz_bpfexpr"] = len(exprs)
+    # the filter language: tcpdump's primitives, flowswarm's own, mistakes
+    fexprs = exprs + [
+        "src or dst host 2001:db8::1", "port 80 or 443 or domain", "not host 10.0.0.1 and 10.0.0.2",
+        "service https and class web", "bytes > 1M or src bytes <= 20k", "name ~ 'office\\.test$'",
+        "ip6 proto 58", "dst net 10.1 and udp portrange 5000-6000", "net 10.0.0.0 mask 255.255.0.0",
+        "class remote or (tcp and port 3389)", "sctp src port 2905", "bytes >", "name ~ (",
+        "hide port 53\nonly net 10.0.0.0/8", "tcp host 1.2.3.4", "icmp6 or icmp"]
+    for e in fexprs:
+        recs = bytes(rng.randrange(256) for _ in range(48 * rng.randrange(1, 5)))
+        put(out, "fuzz_filter", bytes([len(e)]) + e.encode() + recs)
+    counts["fuzz_filter"] = len(fexprs)
     # a real exporter's datagrams (softflowd exporting the bundled sample
     # as NetFlow v5, v9 and IPFIX), kept beside this script
     # and pmacct's sFlow probe sampling it, for fuzz_sflow

@@ -11,14 +11,15 @@ CC=clang cmake -S "$top" -B "$build" -DFLOWSWARM_FUZZ=ON \
     -DFLOWSWARM_SANITIZE=address,undefined -DFLOWSWARM_TESTS=OFF \
     -DFLOWSWARM_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder \
-    fuzz_bpfexpr fuzz_netflow fuzz_sflow
+    fuzz_bpfexpr fuzz_netflow fuzz_sflow fuzz_filter
 if [ -d "$data" ]; then
     python3 "$top/fuzz/make_corpus.py" "$data" "$build/seeds"
 else
     echo "fuzz: no shared data at $data; starting from empty corpora"
 fi
 status=0
-for t in fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder fuzz_bpfexpr fuzz_netflow fuzz_sflow; do
+for t in fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder fuzz_bpfexpr fuzz_netflow fuzz_sflow \
+    fuzz_filter; do
     mkdir -p "$build/corpus/$t" "$build/seeds/$t"
     log="$build/$t.log"
     echo "== $t, $secs s"

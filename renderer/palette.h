@@ -3,7 +3,7 @@
 #ifndef FLOWSWARM_PALETTE_H
 #define FLOWSWARM_PALETTE_H
 
-#include "swarm/services.h"
+#include "base/services.h"
 
 extern const float palette_class[SVC_COUNT][3];
 

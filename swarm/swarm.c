@@ -25,14 +25,24 @@
 #define PULSE_START 1e-6f  /* a pulse just sent: at the start of its edge */
 #define GRID_MAX 512       /* cells per side at most */
 #define WORLD_MAX 1.0e5f   /* positions are clamped to +-WORLD_MAX */
+#define HIDE_S 0.5f        /* a host hidden by a filter fades out in this */
+#define HIDE_HALF_S 0.06f  /* half-life of a hidden tie: gone within HIDE_S */
 
 /* A flow record with a duration, still being fed to the swarm. */
 struct swarm_flow {
     struct addr src, dst;
     int64_t start, end, applied; /* capture times, ns */
     double octets;               /* not yet applied */
-    uint16_t port;
-    uint8_t proto;
+    uint16_t port, sport, dport;
+    uint8_t proto, flags;
+};
+
+/* What ties hosts to a hub: one event, or a share of a flow. */
+struct pull {
+    const struct addr *src, *dst;
+    uint16_t port, sport, dport; /* the hub's port; the event's ports */
+    uint8_t proto, flags;        /* flags: EVENT_NO_SRC, EVENT_NO_DST */
+    double octets;
 };
 
 struct swarm {
@@ -264,15 +274,23 @@ static uint32_t get_host(struct swarm *s, const struct addr *a)
  * a pulse along it unless one is still on its way: toward the hub when the
  * host sent (dir 1), toward the host when it received (dir -1). A steady
  * stream of events so becomes a steady stream of pulses. */
-static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount, float dir)
+static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount, float dir,
+                const struct pull *pl)
 {
     struct swarm_host *h = &s->hosts[host];
+    h->hidden = false;
     int weakest = 0;
     for (int k = 0; k < h->nsprings; k++) {
-        if (h->springs[k].hub == hub) {
-            h->springs[k].strength += amount;
-            if (h->springs[k].pulse == 0)
-                h->springs[k].pulse = dir * PULSE_START;
+        struct swarm_spring *sp = &h->springs[k];
+        if (sp->hub == hub) {
+            sp->strength += amount;
+            if (sp->pulse == 0)
+                sp->pulse = dir * PULSE_START;
+            sp->cut = false;
+            sp->sent = dir > 0;
+            sp->peer = dir > 0 ? *pl->dst : *pl->src;
+            sp->sport = pl->sport;
+            sp->dport = pl->dport;
             return;
         }
         if (h->springs[k].strength < h->springs[weakest].strength)
@@ -286,7 +304,10 @@ static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount, floa
         s->hubs[h->springs[k].hub].links--;
     }
     h->springs[k] = (struct swarm_spring){.hub = hub, .strength = amount,
-                                          .pulse = dir * PULSE_START};
+                                          .pulse = dir * PULSE_START,
+                                          .peer = dir > 0 ? *pl->dst : *pl->src,
+                                          .sport = pl->sport, .dport = pl->dport,
+                                          .sent = dir > 0};
     s->hubs[hub].links++;
 }
 
@@ -299,23 +320,25 @@ static void touch_host(struct swarm_host *h, float octets)
 
 /* Ties both known endpoints to the service hub with a pull of octets.
  * A side with no address (family 0: a flow aggregate that does not name
- * it) is left out. False when the host or hub limit refused it. */
-static bool apply(struct swarm *s, uint8_t proto, uint16_t port, const struct addr *src,
-                  const struct addr *dst, double octets)
+ * it) or masked by a filter (EVENT_NO_SRC, EVENT_NO_DST) is left out.
+ * False when the host or hub limit refused it. */
+static bool apply(struct swarm *s, const struct pull *pl)
 {
-    uint32_t hub = get_hub(s, proto, port);
+    uint32_t hub = get_hub(s, pl->proto, pl->port);
     if (hub == UINT32_MAX)
         return false;
     uint32_t ends[2];
     float dir[2];
     int n = 0;
-    if (src->family) {
+    bool src = pl->src->family && !(pl->flags & EVENT_NO_SRC);
+    bool dst = pl->dst->family && !(pl->flags & EVENT_NO_DST);
+    if (src) {
         dir[n] = 1.0f;
-        ends[n++] = get_host(s, src);
+        ends[n++] = get_host(s, pl->src);
     }
-    if (dst->family && !(src->family && addr_equal(src, dst))) {
+    if (dst && !(src && addr_equal(pl->src, pl->dst))) {
         dir[n] = -1.0f;
-        ends[n++] = get_host(s, dst);
+        ends[n++] = get_host(s, pl->dst);
     }
     for (int k = 0; k < n; k++)
         if (ends[k] == UINT32_MAX)
@@ -324,14 +347,15 @@ static bool apply(struct swarm *s, uint8_t proto, uint16_t port, const struct ad
         return false;
     /* A compressed scale: a jumbo transfer outweighs a SYN without
      * drowning it (about 1 for a 1500-byte packet on either scale). */
-    float amount = s->o.scale == SWARM_SCALE_SQRT ? sqrtf((float)octets) / 40.0f
-                                                  : log2f(1.0f + (float)octets) / 10.0f;
+    float octets = (float)pl->octets;
+    float amount = s->o.scale == SWARM_SCALE_SQRT ? sqrtf(octets) / 40.0f
+                                                  : log2f(1.0f + octets) / 10.0f;
     for (int k = 0; k < n; k++) {
-        tie(s, ends[k], hub, amount, dir[k]);
-        touch_host(&s->hosts[ends[k]], (float)octets);
+        tie(s, ends[k], hub, amount, dir[k], pl);
+        touch_host(&s->hosts[ends[k]], octets);
     }
     struct swarm_hub *h = &s->hubs[hub];
-    h->heat += (float)octets;
+    h->heat += octets;
     h->idle = 0;
     return true;
 }
@@ -357,6 +381,9 @@ static uint16_t service_port(struct swarm *s, const struct event *ev)
 void swarm_add_event(struct swarm *s, const struct event *ev)
 {
     uint16_t port = service_port(s, ev);
+    struct pull pl = {.src = &ev->src, .dst = &ev->dst, .port = port, .sport = ev->sport,
+                      .dport = ev->dport, .proto = ev->proto, .flags = ev->flags,
+                      .octets = (double)ev->octets};
     int64_t span = ev->end_ns - ev->time_ns;
     if (span > 0 && s->nflows < s->o.max_flows) {
         /* A flow with a duration pulls for all of it: the octets are
@@ -365,9 +392,11 @@ void swarm_add_event(struct swarm *s, const struct event *ev)
         *f = (struct swarm_flow){.src = ev->src, .dst = ev->dst, .start = ev->time_ns,
                                  .end = ev->end_ns, .applied = ev->time_ns,
                                  .octets = (double)ev->octets, .port = port,
-                                 .proto = ev->proto};
+                                 .sport = ev->sport, .dport = ev->dport,
+                                 .proto = ev->proto, .flags = ev->flags};
         /* its hosts show up now; the bytes follow step by step */
-        if (!apply(s, ev->proto, port, &ev->src, &ev->dst, 0)) {
+        pl.octets = 0;
+        if (!apply(s, &pl)) {
             s->nflows--;
             s->st.refused++;
             return;
@@ -375,7 +404,7 @@ void swarm_add_event(struct swarm *s, const struct event *ev)
         s->st.events++;
         return;
     }
-    if (!apply(s, ev->proto, port, &ev->src, &ev->dst, (double)ev->octets)) {
+    if (!apply(s, &pl)) {
         s->st.refused++;
         return;
     }
@@ -393,7 +422,10 @@ static void step_flows(struct swarm *s, int64_t now)
         if (until > f->applied) {
             double share = f->octets * (double)(until - f->applied) /
                            (double)(f->end - f->applied);
-            apply(s, f->proto, f->port, &f->src, &f->dst, share);
+            apply(s, &(struct pull){.src = &f->src, .dst = &f->dst, .port = f->port,
+                                    .sport = f->sport, .dport = f->dport,
+                                    .proto = f->proto, .flags = f->flags,
+                                    .octets = share});
             s->st.octets += (uint64_t)share;
             f->octets -= share;
             f->applied = until;
@@ -666,6 +698,7 @@ static void step_hosts(struct swarm *s, float dt, float decay)
     }
     float drag = expf(-HOST_DRAG * dt);
     float flash_decay = expf(-6.0f * dt);
+    float hide_decay = exp2f(-dt / HIDE_HALF_S);
     for (uint32_t i = 0; i < s->nhosts_used; i++) {
         struct swarm_host *h = &s->hosts[i];
         if (!h->live)
@@ -690,7 +723,7 @@ static void step_hosts(struct swarm *s, float dt, float decay)
                 float p = fabsf(sp->pulse) + dt / PULSE_S;
                 sp->pulse = p >= 1.0f ? 0.0f : sp->pulse < 0 ? -p : p;
             }
-            sp->strength *= decay;
+            sp->strength *= sp->cut || h->hidden ? hide_decay : decay;
             if (sp->strength < SPRING_MIN) { /* cut: move the last one here */
                 s->hubs[sp->hub].links--;
                 h->springs[k] = h->springs[--h->nsprings];
@@ -704,8 +737,48 @@ static void step_hosts(struct swarm *s, float dt, float decay)
         h->heat *= decay;
         h->flash *= flash_decay;
         h->size = 3.0f + size_of(&s->o, h->heat, 1.5f, 0.02f);
-        if (!fade(&h->alpha, &h->idle, &s->o, dt))
+        if (h->hidden ? (h->alpha -= dt / HIDE_S) <= 0 : !fade(&h->alpha, &h->idle, &s->o, dt))
             release_host(s, i);
+    }
+}
+
+/* The last event that pulled a spring of host h. */
+static struct event spring_event(const struct swarm *s, const struct swarm_host *h,
+                                 const struct swarm_spring *sp)
+{
+    struct event ev = {.proto = s->hubs[sp->hub].proto, .sport = sp->sport,
+                       .dport = sp->dport, .packets = 1};
+    ev.src = sp->sent ? h->addr : sp->peer;
+    ev.dst = sp->sent ? sp->peer : h->addr;
+    return ev;
+}
+
+void swarm_filter(struct swarm *s,
+                  bool (*keep)(void *ctx, const struct event *ev, const struct addr *host),
+                  void *ctx)
+{
+    for (uint32_t i = 0; i < s->nflows;) {
+        const struct swarm_flow *f = &s->flows[i];
+        struct event ev = {.src = f->src, .dst = f->dst, .proto = f->proto,
+                           .sport = f->sport, .dport = f->dport, .packets = 1};
+        if (!keep(ctx, &ev, NULL)) {
+            s->flows[i] = s->flows[--s->nflows];
+            continue;
+        }
+        i++;
+    }
+    for (uint32_t i = 0; i < s->nhosts_used; i++) {
+        struct swarm_host *h = &s->hosts[i];
+        if (!h->live || h->nsprings == 0)
+            continue;
+        int kept = 0;
+        for (int k = 0; k < h->nsprings; k++) {
+            struct swarm_spring *sp = &h->springs[k];
+            struct event ev = spring_event(s, h, sp);
+            sp->cut = !keep(ctx, &ev, &h->addr);
+            kept += !sp->cut;
+        }
+        h->hidden = kept == 0;
     }
 }
 

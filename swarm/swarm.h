@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "base/event.h"
-#include "swarm/services.h"
+#include "base/services.h"
 
 enum { SWARM_SPRINGS = 4 }; /* hubs one host is tied to at most */
 
@@ -34,6 +34,11 @@ struct swarm_spring {
     float pulse;    /* 0: none; else a pulse is |pulse| (0..1) along the
                        edge, from the host if positive (it sent), from the
                        hub if negative (it received) */
+    /* the last event that pulled it, as swarm_filter() tests it again */
+    struct addr peer;      /* the other end */
+    uint16_t sport, dport;
+    bool sent;             /* the host was its source */
+    bool cut;              /* hidden by a filter: fading out fast */
 };
 
 struct swarm_hub {
@@ -58,6 +63,7 @@ struct swarm_host {
     uint8_t nsprings;
     uint8_t cls; /* class of its strongest spring */
     bool live;
+    bool hidden; /* every spring cut by a filter: fading out fast */
     struct addr addr;
 };
 
@@ -80,6 +86,17 @@ void swarm_destroy(struct swarm *s);
  * An event with a duration (a flow record) keeps pulling until its end
  * as swarm_step() moves the capture clock past it. */
 void swarm_add_event(struct swarm *s, const struct event *ev);
+
+/* Tests what is on screen again after the filters changed. keep() is
+ * asked about each spring with the last event that pulled it, host being
+ * the spring's own end, and about each flow still pulling (host NULL). A
+ * flow it refuses stops; a spring it refuses is cut; a host left with no
+ * spring fades out in half a second, and its pull on the hubs goes with
+ * it. A later event that reaches a cut spring or a hidden host brings it
+ * back. */
+void swarm_filter(struct swarm *s,
+                  bool (*keep)(void *ctx, const struct event *ev, const struct addr *host),
+                  void *ctx);
 
 /* Advances the simulation by dt animation seconds, with the capture
  * clock now at now_ns. */

@@ -43,12 +43,14 @@ FIELDS = ["frame.time_epoch", "frame.protocols", "ip.src", "ip.dst", "ip.proto",
 IPV6_EXT = {"0", "43", "44", "50", "51", "60", "135", "139", "140"}
 
 
-def tshark_rows(path):
+def tshark_rows(path, display_filter=None):
     cmd = ["tshark", "-n", "-r", path, "-o", "ip.defragment:FALSE",
            "-o", "ipv6.defragment:FALSE", "-T", "fields", "-E", "separator=\t",
            "-E", "occurrence=f"]
     for f in FIELDS:
         cmd += ["-e", f]
+    if display_filter:
+        cmd += ["-Y", display_filter]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False).stdout
     rows = []
     for line in out.splitlines():
@@ -98,8 +100,8 @@ def expected(v, net):
     return e
 
 
-def flowswarm_rows(exe, path):
-    r = subprocess.run([exe, "-r", path, "--events"], capture_output=True, text=True,
+def flowswarm_rows(exe, path, args=()):
+    r = subprocess.run([exe, "-r", path, "--events", *args], capture_output=True, text=True,
                        check=False)
     if r.returncode != 0:
         raise RuntimeError(f"exit {r.returncode}: {r.stderr.strip()}")

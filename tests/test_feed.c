@@ -23,13 +23,13 @@ static void sink(void *ctx, const struct event *ev)
     t->udp += ev->proto == 17;
 }
 
-static bool drop_udp(void *ctx, const struct event *ev)
+static bool drop_udp(void *ctx, struct event *ev)
 {
     (*(size_t *)ctx)++;
     return ev->proto != 17;
 }
 
-static bool count(void *ctx, const struct event *ev)
+static bool count(void *ctx, struct event *ev)
 {
     (*(size_t *)ctx)++;
     return true;

@@ -1,8 +1,9 @@
 /* The table of common services (IANA service names) and the choice of
  * the service side of a conversation. */
-#include "swarm/services.h"
+#include "base/services.h"
 
 #include <stdio.h>
+#include <strings.h>
 
 struct service {
     uint16_t port;
@@ -146,4 +147,44 @@ const char *services_class_name(enum service_class c)
         [SVC_ICMP] = "icmp",     [SVC_OTHER] = "other",
     };
     return (unsigned)c < SVC_COUNT ? names[c] : "other";
+}
+
+const char *services_name(uint8_t proto, uint16_t port)
+{
+    const struct service *s = has_ports(proto) ? lookup(proto, port) : NULL;
+    return s ? s->name : NULL;
+}
+
+bool services_name_known(const char *name)
+{
+    return services_port_of(name) != 0;
+}
+
+uint16_t services_port_of(const char *name)
+{
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strcasecmp(table[i].name, name) == 0)
+            return table[i].port;
+    return 0;
+}
+
+static const char *const class_words[SVC_COUNT] = {
+    [SVC_WEB] = "web",       [SVC_DNS] = "dns",     [SVC_MAIL] = "mail",
+    [SVC_FILE] = "file",     [SVC_REMOTE] = "remote", [SVC_DB] = "db",
+    [SVC_INFRA] = "infra",   [SVC_MEDIA] = "media", [SVC_ICMP] = "icmp",
+    [SVC_OTHER] = "other",
+};
+
+int services_class_of(const char *word)
+{
+    for (int c = 0; c < SVC_COUNT; c++)
+        if (strcasecmp(word, class_words[c]) == 0 ||
+            strcasecmp(word, services_class_name((enum service_class)c)) == 0)
+            return c;
+    return -1;
+}
+
+const char *services_class_words(void)
+{
+    return "web, dns, mail, file, remote, db, infra, media, icmp, other";
 }

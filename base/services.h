@@ -36,4 +36,21 @@ void services_label(uint8_t proto, uint16_t port, char *buf, size_t len);
 
 const char *services_class_name(enum service_class c);
 
+/* The table's name for a port ("https"), or NULL where it has none. */
+const char *services_name(uint8_t proto, uint16_t port);
+
+/* Whether some entry of the table is called name (ASCII case ignored). */
+bool services_name_known(const char *name);
+
+/* The first port the table gives name ("https": 443), or 0. */
+uint16_t services_port_of(const char *name);
+
+/* The class a word names: its short name ("web", "dns", "mail", "file",
+ * "remote", "db", "infra", "media", "icmp", "other") or the long one of
+ * services_class_name(); -1 for none. */
+int services_class_of(const char *word);
+
+/* The short names of the classes, "web, dns, ...", for messages. */
+const char *services_class_words(void);
+
 #endif

@@ -1,0 +1,62 @@
+/* The filter stage of the feed: every event is counted for its hosts
+ * (analyze/talkers), then shown or dropped by the rules in force
+ * (filter/set) and the top-N cap. The command line, the --filters file
+ * and the window's keys all change the same rules here. */
+#ifndef FLOWSWARM_APP_FILTERS_H
+#define FLOWSWARM_APP_FILTERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/talkers.h"
+#include "app/feed.h"
+#include "app/options.h"
+
+struct filters;
+
+/* The rules of --filters FILE (when it exists), then --hide and --only
+ * in their order, and --top. NULL with one line in err. */
+struct filters *filters_create(const struct options *o, char *err, size_t errlen);
+void filters_destroy(struct filters *f);
+
+/* Adds the counting stage and the filter stage to the feed. */
+void filters_attach(struct filters *f, struct feed *feed);
+
+/* Changes with every change of what shows: the rules, the cap, and each
+ * new ranking while the cap is on. */
+uint64_t filters_generation(const struct filters *f);
+
+/* For swarm_filter(): whether ev still shows, and host with it (NULL: the
+ * event as a whole). */
+bool filters_keep(void *ctx, const struct event *ev, const struct addr *host);
+
+/* Reloads the --filters file if it changed since it was last read or
+ * written. Call it now and then (the loops do, twice a second). */
+void filters_poll(struct filters *f);
+
+/* The window's changes. Each is written back to the --filters file. A
+ * false return leaves the rules as they were, with one line in msg; a
+ * true one may leave a note in msg ("" when there is none). */
+bool filters_hide_host(struct filters *f, const struct addr *host, char *msg, size_t len);
+bool filters_solo_host(struct filters *f, const struct addr *host, char *msg, size_t len);
+bool filters_add_line(struct filters *f, const char *line, char *msg, size_t len);
+bool filters_undo(struct filters *f, char *msg, size_t len);
+bool filters_clear(struct filters *f, char *msg, size_t len);
+
+/* Steps the cap through off, 10, 100, 1000; returns the new cap (0: off). */
+unsigned filters_cycle_top(struct filters *f);
+
+/* The rules and the cap in one line ("hide host 10.0.0.7 · top 100"), ""
+ * when nothing is filtered. */
+void filters_describe(const struct filters *f, char *buf, size_t len);
+
+/* Hosts whose traffic is all hidden since the rules last changed. */
+uint64_t filters_hidden(const struct filters *f);
+
+/* The last problem with the --filters file, or "". */
+const char *filters_problem(const struct filters *f);
+
+const struct talkers *filters_talkers(const struct filters *f);
+
+#endif
