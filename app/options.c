@@ -449,7 +449,10 @@ void options_usage(FILE *f)
         }
     }
     fprintf(f, "\nIn the window: Esc or q quits, space pauses, + and - change the speed,\n"
-               "s or F12 saves a screenshot (flowswarm-DATE-TIME.png).\n"
+               "s or F12 saves a screenshot (flowswarm-DATE-TIME.png). Click a host to\n"
+               "select it; h hides it, o shows only it, / types a filter, u undoes,\n"
+               "c clears, t caps to the busiest hosts; the wheel zooms, dragging pans,\n"
+               "0 follows the swarm again; ? lists every key.\n"
                "With no arguments, flowswarm plays its bundled sample capture.\n");
 }
 

@@ -10,6 +10,7 @@
 #include "app/input.h"
 #include "app/pipeline.h"
 #include "app/progress.h"
+#include "app/ui.h"
 #include "base/xalloc.h"
 #include "output/image.h"
 #include "renderer/readback.h"
@@ -45,19 +46,22 @@ static double first_speed(const struct options *o, const struct timeline *tl)
 }
 
 /* Draws and shows one frame; returns what the user did meanwhile. */
-static void present(struct pipeline *p, float dt, bool shot, struct input_actions *act)
+static void present(struct pipeline *p, struct ui *ui, float dt, bool shot,
+                    struct input_actions *act)
 {
     int w, h;
     glctx_begin_frame(p->ctx, &w, &h);
     struct render_hud *hud = hud_update(p->hud, &(struct hud_sources){p->feed, p->in, p->tl,
                                                                       p->sw, p->live},
                                         p->clock, w, h);
+    ui_fill_hud(ui, p, hud);
     render_frame(p->rnd, p->sw, hud, w, h, dt);
     if (shot) /* asked for during the last frame: this one, before it shows */
         save_shot(w, h, hud->clock_ns, p->o->quiet);
     struct glctx_event ev[GLCTX_EVENTS_MAX];
     size_t n = glctx_end_frame(p->ctx, ev, GLCTX_EVENTS_MAX);
-    input_translate(ev, n, act);
+    input_translate(&ui->in, ev, n, act);
+    ui_apply(ui, p, act);
 }
 
 int window_run(const struct options *o)
@@ -72,6 +76,7 @@ int window_run(const struct options *o)
     p->hud = hud_create(60, first_speed(o, p->tl));
     struct render_hud *view = hud_view(p->hud);
     struct input_actions act = {0};
+    struct ui ui = {0};
     double show = 0, t_prev = progress_now();
     int status = 0;
     for (;;) {
@@ -90,7 +95,7 @@ int window_run(const struct options *o)
         }
         if (pipeline_over(p) && o->stop_at_end)
             break;
-        present(p, dt, act.screenshot, &act);
+        present(p, &ui, dt, act.screenshot, &act);
         if (act.quit || pipeline_interrupted())
             break;
         view->paused ^= act.pause_toggle;

@@ -169,6 +169,10 @@ static size_t transport(const struct event *ev, uint8_t *p, unsigned *payload)
         put16(p, ev->sport);
         put16(p + 2, ev->dport);
         return 12;
+    case 44: /* IPv6's fragment header: what follows it no record says */
+        memset(p, 0, 8);
+        p[0] = 59; /* no next header */
+        return 8;
     case 1: /* ICMP and ICMPv6: type and code as NetFlow packs them */
     case 58:
         memset(p, 0, 8);

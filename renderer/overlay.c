@@ -414,6 +414,17 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
         y += (float)small * 1.5f;
         put_text(o, ITEM_WARNING, -1, small, m, y, line, amber);
     }
+    if (hud->filters && hud->filters[0]) {
+        const float cyan[4] = {0.45f, 0.85f, 0.95f, 1};
+        snprintf(line, sizeof(line), "filters: %.180s \xc2\xb7 %llu host%s hidden",
+                 hud->filters, (unsigned long long)hud->hidden, hud->hidden == 1 ? "" : "s");
+        y += (float)small * 1.5f;
+        put_text(o, ITEM_FILTERS, -1, small, m, y, line, cyan);
+    }
+    if (hud->note && hud->note[0]) {
+        y += (float)small * 1.5f;
+        put_text(o, ITEM_NOTE, -1, small, m, y, hud->note, white);
+    }
 }
 
 static void quad(struct overlay *o, float x0, float y0, float x1, float y1, const float c[4])
@@ -551,6 +562,107 @@ static void legend(struct overlay *o, const struct swarm *s, int h, float bottom
     }
 }
 
+static const float panel_bg[4] = {0.02f * 0.94f, 0.03f * 0.94f, 0.06f * 0.94f, 0.94f};
+
+/* Lines split by '\n' in a dark panel with its top left near (x, y),
+ * moved to stay within the frame; a tab in a line starts a second column.
+ * The panel is recorded whole, so that labels keep off it. */
+static void panel(struct overlay *o, enum render_item item, const char *text, float x,
+                  float y, int px, int w, int h)
+{
+    char line[160];
+    float pad = (float)px * 0.6f, lh = (float)px * 1.35f, col = 0, wmax = 0;
+    int n = 0;
+    for (const char *p = text; *p; n++) { /* the columns' widths */
+        size_t len = strcspn(p, "\n");
+        snprintf(line, sizeof(line), "%.*s", (int)len, p);
+        char *tab = strchr(line, '\t');
+        if (tab) {
+            *tab = 0;
+            col = fmaxf(col, text_width(o->text, px, line) + (float)px);
+        }
+        p += len + (p[len] == '\n');
+    }
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        snprintf(line, sizeof(line), "%.*s", (int)len, p);
+        char *tab = strchr(line, '\t');
+        wmax = fmaxf(wmax, tab ? col + text_width(o->text, px, tab + 1)
+                               : text_width(o->text, px, line));
+        p += len + (p[len] == '\n');
+    }
+    float pw = wmax + 2 * pad, ph = lh * (float)n + 2 * pad - 0.35f * (float)px;
+    x = fmaxf(fminf(x, (float)w - pw - 4), 4);
+    y = fmaxf(fminf(y, (float)h - ph - 4), 4);
+    quad(o, x, y, x + pw, y + ph, panel_bg);
+    add_box(o, item, x, y, x + pw, y + ph, -1, "");
+    const float white[4] = {0.95f, 0.95f, 0.97f, 1};
+    const float key[4] = {0.55f, 0.85f, 1.0f, 1};
+    float ty = y + pad + 0.93f * (float)px;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        snprintf(line, sizeof(line), "%.*s", (int)len, p);
+        char *tab = strchr(line, '\t');
+        if (tab) {
+            *tab = 0;
+            put_text(o, item, -1, px, x + pad, ty, line, key);
+            put_text(o, item, -1, px, x + pad + col, ty, tab + 1, white);
+        } else {
+            put_text(o, item, -1, px, x + pad, ty, line, white);
+        }
+        ty += lh;
+        p += len + (p[len] == '\n');
+    }
+}
+
+/* The filter prompt across the bottom, in the histogram's place: the
+ * expression as typed with a cursor, and why it does not parse above it.
+ * Returns its top. */
+static float prompt(struct overlay *o, const struct render_hud *hud, int w, int h)
+{
+    int px = text_px(16, h, 11);
+    float unit = (float)h / 720.0f, m = 20 * unit, bar = (float)px * 2.2f;
+    bool err = hud->prompt_error && hud->prompt_error[0];
+    float top = (float)h - bar - (err ? (float)px * 1.6f : 0);
+    quad(o, 0, top, (float)w, (float)h, panel_bg);
+    add_box(o, ITEM_PROMPT, 0, top, (float)w, (float)h, -1, "");
+    char line[320];
+    snprintf(line, sizeof(line), "filter (Enter applies, Esc cancels): %.200s\xe2\x96\x8f",
+             hud->prompt);
+    const float white[4] = {0.95f, 0.95f, 0.97f, 1};
+    put_text(o, ITEM_PROMPT, -1, px, m, (float)h - bar * 0.35f, line, white);
+    if (err) {
+        const float red[4] = {1.0f, 0.45f, 0.40f, 1};
+        put_text(o, ITEM_PROMPT, -1, px, m, top + (float)px * 1.3f, hud->prompt_error, red);
+    }
+    return top;
+}
+
+static const char help_text[] =
+    "click\tselect a host (a ring, its edges lit); empty space clears it\n"
+    "h, o\thide the selected host; show only it\n"
+    "/\ttype a filter: 'hide EXPR' or 'only EXPR' (plain EXPR: only)\n"
+    "u, c\tundo the last filter change; clear every filter\n"
+    "t\tonly the busiest hosts: off, 10, 100, 1000\n"
+    "wheel, drag\tzoom at the pointer; pan\n"
+    "0\tfollow the swarm again\n"
+    "space, + -\tpause; faster, slower\n"
+    "s, F12\tsave a screenshot\n"
+    "?\tthis list\n"
+    "Esc, q\tquit";
+
+/* The window's panels, before the labels: they keep off them. */
+static void window_pieces(struct overlay *o, const struct render_hud *hud, int w, int h)
+{
+    if (hud->help) {
+        int px = text_px(16, h, 11);
+        panel(o, ITEM_HELP, help_text, (float)w * 0.22f, (float)h * 0.18f, px, w, h);
+    }
+    if (hud->tooltip && hud->tooltip[0])
+        panel(o, ITEM_TOOLTIP, hud->tooltip, hud->tip_x + 16, hud->tip_y + 16,
+              text_px(14, h, 10), w, h);
+}
+
 void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
                   const struct overlay_view *v)
 {
@@ -560,8 +672,9 @@ void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA); /* premultiplied over */
     hud_text(o, s, hud, h);
-    float bottom = histogram(o, hud, w, h);
+    float bottom = hud->prompt ? prompt(o, hud, w, h) : histogram(o, hud, w, h);
     legend(o, s, h, bottom);
+    window_pieces(o, hud, w, h);
     hub_labels(o, s, v, text_px(13, h, 10));
     host_labels(o, s, v, text_px(12, h, 9));
     if (o->nverts) {

@@ -54,8 +54,12 @@ struct render {
     uint32_t frame_stamp;
     struct overlay *overlay;
     struct bloom *bloom; /* NULL: off */
-    /* camera: world point at the centre and pixels per world unit */
+    /* camera: world point at the centre and pixels per world unit; the
+     * one that follows the swarm, and the user's zoom and offset on it */
     float cam_x, cam_y, cam_scale;
+    float auto_x, auto_y, auto_scale;
+    float user_zoom, user_dx, user_dy; /* 1, 0, 0: following the swarm */
+    int cam_w, cam_h;
     bool cam_set;
 };
 
@@ -73,6 +77,7 @@ struct render *render_create(const struct render_opts *opts, char *err, size_t e
     if (!opts)
         opts = &defaults;
     struct render *r = xcalloc(1, sizeof(*r));
+    r->user_zoom = 1;
     r->sprite_prog = shader_program("sprite", (const char *)res_sprite_vert,
                                     (const char *)res_sprite_frag, err, errlen);
     if (!r->sprite_prog)
@@ -174,17 +179,59 @@ static void update_camera(struct render *r, const struct swarm *s, int w, int h,
     /* leave 12% of the height for the HUD and the bottom edge */
     float tscale = fminf((float)w * 0.92f / bw, (float)h * 0.80f / bh);
     float tx = (minx + maxx) / 2, ty = (miny + maxy) / 2;
+    r->cam_w = w;
+    r->cam_h = h;
     if (!r->cam_set) {
-        r->cam_x = tx;
-        r->cam_y = ty;
-        r->cam_scale = tscale;
+        r->auto_x = tx;
+        r->auto_y = ty;
+        r->auto_scale = tscale;
         r->cam_set = true;
-        return;
+    } else {
+        float k = 1.0f - expf(-1.5f * dt);
+        r->auto_x += (tx - r->auto_x) * k;
+        r->auto_y += (ty - r->auto_y) * k;
+        r->auto_scale *= powf(tscale / r->auto_scale, k);
     }
-    float k = 1.0f - expf(-1.5f * dt);
-    r->cam_x += (tx - r->cam_x) * k;
-    r->cam_y += (ty - r->cam_y) * k;
-    r->cam_scale *= powf(tscale / r->cam_scale, k);
+    r->cam_x = r->auto_x + r->user_dx;
+    r->cam_y = r->auto_y + r->user_dy;
+    r->cam_scale = r->auto_scale * r->user_zoom;
+}
+
+struct render_camera render_camera_of(const struct render *r)
+{
+    return (struct render_camera){r->cam_x, r->cam_y, r->cam_scale, r->cam_w, r->cam_h};
+}
+
+void render_view_zoom(struct render *r, float factor, float sx, float sy)
+{
+    if (!r->cam_set || !(factor > 0))
+        return;
+    float z = fminf(fmaxf(r->user_zoom * factor, 0.05f), 200.0f);
+    /* the world point under the pointer stays under it */
+    float ox = sx - (float)r->cam_w / 2, oy = (float)r->cam_h / 2 - sy;
+    float before = r->auto_scale * r->user_zoom, after = r->auto_scale * z;
+    r->user_dx += ox / before - ox / after;
+    r->user_dy += oy / before - oy / after;
+    r->user_zoom = z;
+    r->cam_x = r->auto_x + r->user_dx;
+    r->cam_y = r->auto_y + r->user_dy;
+    r->cam_scale = after;
+}
+
+void render_view_pan(struct render *r, float dx, float dy)
+{
+    if (!r->cam_set)
+        return;
+    r->user_dx -= dx / r->cam_scale;
+    r->user_dy += dy / r->cam_scale;
+    r->cam_x = r->auto_x + r->user_dx;
+    r->cam_y = r->auto_y + r->user_dy;
+}
+
+void render_view_reset(struct render *r)
+{
+    r->user_zoom = 1;
+    r->user_dx = r->user_dy = 0;
 }
 
 static struct sprite *grow_sprites(struct render *r, size_t n)
@@ -462,12 +509,57 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     glBindVertexArray(0);
 }
 
+/* The selected host: a ring around it and its edges lit, over the rest. */
+static void draw_selection(struct render *r, const struct swarm *s, const struct addr *sel,
+                           int w, int h)
+{
+    size_t nhubs, nhosts;
+    const struct swarm_hub *hubs = swarm_hubs(s, &nhubs);
+    const struct swarm_host *hosts = swarm_hosts(s, &nhosts);
+    const struct swarm_host *ho = NULL;
+    for (size_t i = 0; i < nhosts && !ho; i++)
+        if (hosts[i].live && addr_equal(&hosts[i].addr, sel))
+            ho = &hosts[i];
+    if (!ho || ho->alpha <= 0)
+        return;
+    enum { SEGS = 40 };
+    grow_lines(r, SEGS * 2 + SWARM_SPRINGS * 2);
+    size_t nl = 0;
+    float a = fminf(ho->alpha, 1.0f);
+    for (int k = 0; k < ho->nsprings; k++) {
+        const struct swarm_hub *hub = &hubs[ho->springs[k].hub];
+        const float *c = palette_class[hub->cls];
+        r->lines[nl++] = (struct line_vertex){ho->x, ho->y, c[0], c[1], c[2], a};
+        r->lines[nl++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.8f};
+    }
+    float radius = fmaxf(ho->size * 1.8f, 9.0f / r->cam_scale);
+    for (int k = 0; k < SEGS; k++) {
+        for (int e = 0; e < 2; e++) {
+            float t = 6.2831853f * (float)(k + e) / SEGS;
+            r->lines[nl++] = (struct line_vertex){ho->x + radius * cosf(t),
+                                                  ho->y + radius * sinf(t), 1, 1, 1, a};
+        }
+    }
+    glUseProgram(r->line_prog);
+    glUniform2f(r->ln_center, r->cam_x, r->cam_y);
+    glUniform1f(r->ln_scale, r->cam_scale);
+    glUniform2f(r->ln_viewport, (float)w, (float)h);
+    glBindVertexArray(r->line_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r->line_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(nl * sizeof(*r->lines)), r->lines,
+                 GL_STREAM_DRAW);
+    glDrawArrays(GL_LINES, 0, (GLsizei)nl);
+    glBindVertexArray(0);
+}
+
 void render_frame(struct render *r, const struct swarm *s, const struct render_hud *hud,
                   int w, int h, float dt)
 {
     update_camera(r, s, w, h, dt);
     glDisable(GL_DEPTH_TEST);
     draw_world(r, s, w, h);
+    if (hud->selected.family)
+        draw_selection(r, s, &hud->selected, w, h);
     overlay_draw(r->overlay, s, hud,
                  &(struct overlay_view){r->cam_x, r->cam_y, r->cam_scale, w, h});
 }

@@ -30,7 +30,35 @@ struct render_hud {
     const double *bins;
     size_t nbins;
     int64_t hist_from_ns, hist_to_ns;
+    /* the window's pieces; zero: none of them drawn */
+    const char *filters;  /* the filters in force, one line; NULL or "": none */
+    uint64_t hidden;      /* hosts the filters hide */
+    const char *note;     /* a passing message ("nothing to undo") */
+    struct addr selected; /* ringed, its edges lit; family 0: none */
+    const char *tooltip;  /* lines split by '\n', beside (tip_x, tip_y) */
+    float tip_x, tip_y;
+    const char *prompt;   /* the filter prompt as typed; NULL: closed */
+    const char *prompt_error; /* why it does not parse, or NULL */
+    bool help;            /* the list of keys */
 };
+
+/* The camera a frame is drawn with: the world point at the centre of a w
+ * by h frame and pixels per world unit. */
+struct render_camera {
+    float cx, cy, scale;
+    int w, h;
+};
+
+void render_camera_to_screen(const struct render_camera *c, float x, float y, float *sx,
+                             float *sy);
+void render_camera_to_world(const struct render_camera *c, float sx, float sy, float *x,
+                            float *y);
+
+/* The host drawn at screen point (sx, sy): the nearest live, shown host
+ * whose disc, or a few pixels around its centre, holds the point. False
+ * when there is none. */
+bool render_camera_pick(const struct render_camera *c, const struct swarm *s, float sx,
+                        float sy, size_t *host);
 
 struct render_opts {
     unsigned talkers; /* busiest hosts labelled with their address */
@@ -48,6 +76,11 @@ enum render_item {
     ITEM_TIME_MARK,  /* the current time on the histogram */
     ITEM_HUB_LABEL,
     ITEM_HOST_LABEL,
+    ITEM_FILTERS,    /* the filters in force and the hosts they hide */
+    ITEM_NOTE,       /* a passing message */
+    ITEM_TOOLTIP,    /* one per line */
+    ITEM_PROMPT,     /* the prompt's line, and its error */
+    ITEM_HELP,       /* one per line of the list of keys */
 };
 
 struct render_box {
@@ -72,6 +105,16 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
 /* Moves the camera as render_frame() would, without drawing: for frames
  * that nobody will see (a screenshot of a later moment). */
 void render_skip(struct render *r, const struct swarm *s, int w, int h, float dt);
+
+/* The camera of the last frame. */
+struct render_camera render_camera_of(const struct render *r);
+
+/* The user's view on top of the camera that follows the swarm: zoom by
+ * factor keeping the world point under (sx, sy) where it is; pan by
+ * (dx, dy) pixels; back to following the swarm. */
+void render_view_zoom(struct render *r, float factor, float sx, float sy);
+void render_view_pan(struct render *r, float dx, float dy);
+void render_view_reset(struct render *r);
 
 /* How many bars the histogram of a w by h frame has: the bins that
  * render_hud.bins must hold. */

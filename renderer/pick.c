@@ -1,0 +1,49 @@
+/* Screen and world: the camera's mapping both ways, and picking a host
+ * at a point. Plain arithmetic, no GL, so it is tested without a context. */
+#include "renderer/render.h"
+
+#include <math.h>
+
+void render_camera_to_screen(const struct render_camera *c, float x, float y, float *sx,
+                             float *sy)
+{
+    *sx = (x - c->cx) * c->scale + (float)c->w / 2;
+    *sy = (float)c->h / 2 - (y - c->cy) * c->scale;
+}
+
+void render_camera_to_world(const struct render_camera *c, float sx, float sy, float *x,
+                            float *y)
+{
+    *x = c->cx + (sx - (float)c->w / 2) / c->scale;
+    *y = c->cy - (sy - (float)c->h / 2) / c->scale;
+}
+
+/* A host is hit within its glow (twice its radius: the sprite's bright
+ * core and halo), and never less than this many pixels from its centre:
+ * a dot of one pixel can still be clicked. */
+#define PICK_GLOW 2.0f
+#define PICK_MIN_PX 8.0f
+
+bool render_camera_pick(const struct render_camera *c, const struct swarm *s, float sx,
+                        float sy, size_t *host)
+{
+    size_t n;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    float best = INFINITY;
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_host *h = &hosts[i];
+        if (!h->live || h->hidden || h->alpha <= 0.05f)
+            continue;
+        float hx, hy;
+        render_camera_to_screen(c, h->x, h->y, &hx, &hy);
+        float d = hypotf(hx - sx, hy - sy);
+        float reach = fmaxf(h->size * c->scale * PICK_GLOW, PICK_MIN_PX);
+        if (d <= reach && d < best) {
+            best = d;
+            *host = i;
+            found = true;
+        }
+    }
+    return found;
+}

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Filtering in a real window, driven as a user would with xdotool under
+Xvfb: click a host and hide it, type a filter, undo and clear, zoom with
+the wheel, the list of keys. Each step is checked in the --filters file
+the window writes back and in the frames it shows (screenshots by the s
+key): the hidden host's spot goes dark, a filter to DNS leaves no web
+colour on screen, zooming in makes the DNS hub bigger.
+
+usage: window_filters.py FLOWSWARM
+Exits 77 (skipped) without xvfb-run, xdotool or ffmpeg."""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from checks import check, finish
+
+W, H = 800, 450
+
+
+def write_capture(path):
+    """60 s of steady traffic on raw IP: two web clients of one server,
+    one DNS client of one resolver, a packet each every 10 ms."""
+    def ip4(a):
+        return bytes(int(x) for x in a.split("."))
+    flows = [("10.1.0.1", "10.9.0.1", 6, 40001, 80, 400),
+             ("10.9.0.1", "10.1.0.1", 6, 80, 40001, 1200),
+             ("10.2.0.2", "10.9.0.1", 6, 40002, 80, 300),
+             ("10.3.0.3", "10.9.0.53", 17, 50000, 53, 60),
+             ("10.9.0.53", "10.3.0.3", 17, 53, 50000, 120)]
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
+        for i in range(6000):
+            for k, (src, dst, proto, sp, dp, size) in enumerate(flows):
+                if proto == 6:
+                    l4 = struct.pack(">HHIIBBHHH", sp, dp, 0, 0, 0x50, 0x18, 1024, 0, 0)
+                else:
+                    l4 = struct.pack(">HHHH", sp, dp, 8 + size, 0)
+                data = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(l4) + size, 0, 0, 64,
+                                   proto, 0, ip4(src), ip4(dst)) + l4 + bytes(size)
+                usec = i * 10000 + k * 1500
+                f.write(struct.pack("<IIII", 1700000000 + usec // 1000000, usec % 1000000,
+                                    len(data), len(data)) + data)
+
+
+class Window:
+    def __init__(self, exe, cap, filters, cwd):
+        self.cwd = cwd
+        self.proc = subprocess.Popen(
+            [exe, "-r", cap, "--speed", "1", "--size", f"{W}x{H}", "--filters", filters,
+             "--no-bloom"], cwd=cwd, stderr=subprocess.PIPE, text=True)
+        self.wid = None
+        for _ in range(100):
+            r = subprocess.run(["xdotool", "search", "--name", "^flowswarm$"],
+                               capture_output=True, text=True, check=False)
+            if r.stdout.split():
+                self.wid = r.stdout.split()[0]
+                break
+            time.sleep(0.1)
+
+    def do(self, *args):
+        subprocess.run(["xdotool", *args], check=False)
+
+    def key(self, *keys):
+        self.do("key", "--window", self.wid, *keys)
+
+    def click(self, x, y, button=1):
+        self.do("mousemove", "--window", self.wid, str(x), str(y), "click", str(button))
+
+    def shot(self):
+        """The next frame as rows of (r, g, b), through the s key."""
+        before = set(os.listdir(self.cwd))
+        self.key("s")
+        for _ in range(50):
+            new = [f for f in set(os.listdir(self.cwd)) - before if f.endswith(".png")]
+            if new:
+                time.sleep(0.2)  # written in full
+                raw = subprocess.run(["ffmpeg", "-v", "error", "-i",
+                                      os.path.join(self.cwd, new[0]), "-f", "rawvideo",
+                                      "-pix_fmt", "rgb24", "-"], capture_output=True,
+                                     check=False).stdout
+                return [[tuple(raw[(y * W + x) * 3:(y * W + x) * 3 + 3]) for x in range(W)]
+                        for y in range(H)]
+            time.sleep(0.1)
+        return None
+
+    def close(self):
+        self.key("q")
+        try:
+            return self.proc.wait(timeout=20), self.proc.stderr.read()
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return -1, ""
+
+
+def lum(p):
+    return (p[0] * 2 + p[1] * 5 + p[2]) / 8
+
+
+def blobs(img):
+    """Bright spots away from the HUD and the histogram: (x, y, size),
+    smallest first."""
+    seen = set()
+    out = []
+    for y in range(70, H - 80):
+        for x in range(60, W - 10):
+            if (x, y) in seen or lum(img[y][x]) < 200:
+                continue
+            stack, pts = [(x, y)], []
+            seen.add((x, y))
+            while stack:
+                px, py = stack.pop()
+                pts.append((px, py))
+                for nx, ny in ((px + 1, py), (px - 1, py), (px, py + 1), (px, py - 1)):
+                    if (70 <= ny < H - 80 and 60 <= nx < W - 10 and (nx, ny) not in seen
+                            and lum(img[ny][nx]) >= 200):
+                        seen.add((nx, ny))
+                        stack.append((nx, ny))
+            if len(pts) >= 6:
+                out.append((sum(p[0] for p in pts) // len(pts),
+                            sum(p[1] for p in pts) // len(pts), len(pts)))
+    return sorted(out, key=lambda b: b[2])
+
+
+def around(img, x, y, r=3):
+    vals = [lum(img[j][i]) for j in range(y - r, y + r + 1) for i in range(x - r, x + r + 1)
+            if 0 <= i < W and 0 <= j < H]
+    return sum(vals) / len(vals)
+
+
+def count(img, test):
+    return sum(1 for row in img[60:H - 70] for p in row if test(p))
+
+
+def web(p):  # the web class's blue
+    return p[2] > 120 and p[2] > p[0] + 60
+
+
+def dns(p):  # the dns class's orange
+    return p[0] > 150 and p[0] > p[2] + 80
+
+
+def rules(path):
+    try:
+        with open(path) as f:
+            return [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    except FileNotFoundError:
+        return []
+
+
+def wait_rules(path, cond, secs=3):
+    for _ in range(int(secs * 10)):
+        if cond(rules(path)):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def scenario(exe, tmp):
+    cap = os.path.join(tmp, "steady.pcap")
+    write_capture(cap)
+    filters = os.path.join(tmp, "filters")
+    win = Window(exe, cap, filters, tmp)
+    if not check(win.wid is not None, "the window opens"):
+        win.proc.kill()
+        return
+    time.sleep(5)  # the layout settles
+    first = win.shot()
+    if not check(first is not None, "the s key saves a frame"):
+        win.close()
+        return
+
+    print("click a host and hide it")
+    hidden = None
+    for x, y, _ in blobs(first):
+        win.click(x, y)
+        time.sleep(0.5)
+        win.key("h")
+        if wait_rules(filters, lambda r: any(line.startswith("hide host") for line in r), 3):
+            hidden = (x, y)
+            break
+    check(hidden is not None, f"clicking a bright spot and h writes 'hide host' "
+                              f"(spots: {blobs(first)[:6]}, file: {rules(filters)})")
+    if hidden:
+        time.sleep(1.5)  # fades out in half a second
+        after = win.shot()
+        b, a = around(first, *hidden), around(after, *hidden)
+        check(a < 0.4 * b, f"the hidden host's spot goes dark ({b:.0f} -> {a:.0f})")
+
+    print("undo, then type a filter")
+    win.key("u")
+    check(wait_rules(filters, lambda r: r == []), f"u undoes the hide: {rules(filters)}")
+    win.key("slash")
+    win.do("type", "--window", win.wid, "--delay", "40", "only port 5x")
+    time.sleep(0.4)
+    win.key("Return")  # a bad expression: the prompt stays open with the error
+    time.sleep(0.4)
+    check(rules(filters) == [], f"a bad expression changes nothing: {rules(filters)}")
+    win.key("BackSpace", "BackSpace")
+    win.do("type", "--window", win.wid, "--delay", "40", "53")
+    win.key("Return")
+    check(wait_rules(filters, lambda r: r == ["only port 53"]),
+          f"typing '/only port 53' and Enter writes the rule: {rules(filters)}")
+    time.sleep(7)  # web hosts go at once; the idle web hub fades after its idle time
+    only_dns = win.shot()
+    w0, w1 = count(first, web), count(only_dns, web)
+    d1 = count(only_dns, dns)
+    check(w0 > 200 and w1 < 0.05 * w0, f"no web colour is left ({w0} -> {w1} pixels)")
+    check(d1 > 100, f"DNS still shows ({d1} pixels)")
+
+    print("zoom at the DNS hub")
+    spots = [b for b in blobs(only_dns)]
+    if check(spots, "DNS spots to zoom at"):
+        x, y, _ = spots[-1]
+        win.do("mousemove", "--window", win.wid, str(x), str(y))
+        for _ in range(5):
+            win.click(x, y, 4)  # the wheel, away from the user: in
+            time.sleep(0.05)
+        time.sleep(0.5)
+        zoomed = win.shot()
+        d2 = count(zoomed, dns)
+        check(d2 > 2 * d1, f"zooming in makes DNS bigger ({d1} -> {d2} pixels)")
+        win.key("0")
+
+    print("the list of keys, clear, quit")
+    plain = win.shot()
+    win.key("question")
+    time.sleep(0.5)
+    helped = win.shot()
+    changed = sum(1 for y in range(H // 5, H * 4 // 5) for x in range(W // 5, W * 4 // 5)
+                  if abs(lum(plain[y][x]) - lum(helped[y][x])) > 60)
+    check(changed > 2000, f"? shows the list of keys ({changed} pixels changed)")
+    win.key("question", "c")
+    check(wait_rules(filters, lambda r: r == []), f"c clears every filter: {rules(filters)}")
+    status, err = win.close()
+    check(status == 0, f"q closes the window (exit {status}: {err.strip()[-300:]})")
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    for tool in ("xvfb-run", "xdotool", "ffmpeg"):
+        if not shutil.which(tool):
+            print(f"SKIP: {tool} is not installed")
+            return 77
+    if sys.argv[-1] != "--in-xvfb":
+        return subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 1280x720x24",
+                               sys.executable, os.path.abspath(__file__), sys.argv[1],
+                               "--in-xvfb"], check=False).returncode
+    with tempfile.TemporaryDirectory() as tmp:
+        scenario(os.path.abspath(sys.argv[1]), tmp)
+    return finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
