@@ -167,7 +167,7 @@ static int step(struct export *x)
     /* a still of the last frame: the others are not drawn, and need no
      * histogram */
     struct render_hud *hud = hud_update(p->hud, &(struct hud_sources){p->feed, p->in, p->tl,
-                                                                      p->sw, p->live},
+                                                                      p->sw, p->live, p->filters},
                                         p->clock, x->enc ? w : 0, h);
     if (!x->enc)
         render_skip(p->rnd, p->sw, w, h, x->dt);
@@ -214,8 +214,9 @@ static int step_live(struct export *x)
         }
     } else {
         struct render_hud *hud = hud_update(
-            p->hud, &(struct hud_sources){p->feed, p->in, p->tl, p->sw, p->live}, p->clock, w,
-            h);
+            p->hud,
+            &(struct hud_sources){p->feed, p->in, p->tl, p->sw, p->live, p->filters},
+            p->clock, w, h);
         if (!encode_frame(x, hud, w, h))
             return 0;
     }

@@ -16,6 +16,7 @@ struct hud {
     unsigned n, head, span;
     double *bins;
     size_t cap_bins;
+    char filters[512]; /* the filters' line */
 };
 
 struct hud *hud_create(unsigned rate_frames, double speed)
@@ -99,6 +100,13 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
     if (w > 0)
         update_histogram(h, src->tl, clock, w, hpx);
     update_rates(h, src->sw, clock);
+    h->view.filters = NULL;
+    h->view.hidden = 0;
+    if (src->filters) {
+        filters_describe(src->filters, h->filters, sizeof(h->filters));
+        h->view.filters = h->filters;
+        h->view.hidden = filters_hidden(src->filters);
+    }
     return &h->view;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "app/feed.h"
+#include "app/filters.h"
 #include "ingest/ingest.h"
 #include "renderer/render.h"
 #include "swarm/swarm.h"
@@ -28,6 +29,7 @@ struct hud_sources {
     const struct timeline *tl;
     const struct swarm *sw;
     bool live;        /* the clock is wall time: show LIVE and the lag */
+    const struct filters *filters; /* the filters in force, or NULL */
 };
 
 /* Brings the HUD to the frame at clock, w by h pixels: counters, rates

@@ -170,11 +170,8 @@ static void tooltip(struct ui *u, struct pipeline *p)
 
 void ui_fill_hud(struct ui *u, struct pipeline *p, struct render_hud *hud)
 {
-    filters_describe(p->filters, u->filters, sizeof(u->filters));
     const char *problem = filters_problem(p->filters);
     tooltip(u, p);
-    hud->filters = u->filters;
-    hud->hidden = filters_hidden(p->filters);
     hud->note = problem[0] ? problem : progress_now() < u->note_until ? u->note : NULL;
     hud->selected = u->selected;
     hud->tooltip = u->tooltip;

@@ -16,7 +16,6 @@ struct ui {
     char note[400];
     double note_until;    /* progress_now() seconds */
     char tooltip[400];
-    char filters[512];
 };
 
 /* Applies what the user did in the last frame. */
