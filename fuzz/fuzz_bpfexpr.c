@@ -6,34 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz/expressions.h"
 #include "ingest/bpfexpr.h"
-
-enum { RECORD = 48 };
-
-static void record(const uint8_t *p, struct event *ev)
-{
-    memset(ev, 0, sizeof(*ev));
-    ev->src.family = ev->dst.family = p[0] & 1 ? 6 : p[0] & 2 ? 0 : 4;
-    memcpy(ev->src.b, p + 1, ev->src.family == 6 ? 16 : 4);
-    memcpy(ev->dst.b, p + 17, ev->dst.family == 6 ? 16 : 4);
-    ev->proto = p[33];
-    ev->sport = (uint16_t)(p[34] << 8 | p[35]);
-    ev->dport = (uint16_t)(p[36] << 8 | p[37]);
-    ev->tcpflags = p[38];
-    memcpy(&ev->packets, p + 39, sizeof(ev->packets));
-    memcpy(&ev->octets, p + 43, 5);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
+    size_t at;
+    char *expr = fuzz_expression(data, size, &at);
+    if (!expr)
         return 0;
-    size_t n = data[0] % 160;
-    if (n > size - 1)
-        n = size - 1;
-    char *expr = malloc(n + 1); /* exact size: an overread leaves it */
-    memcpy(expr, data + 1, n);
-    expr[n] = 0;
     char err[1024] = "";
     struct bpfexpr *b = bpfexpr_create(expr, "fuzz", err, sizeof(err));
     if (!b) {
@@ -41,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* every refusal names the input and says why */
     } else {
         struct event ev;
-        for (size_t off = 1 + n; off + RECORD <= size; off += RECORD) {
-            record(data + off, &ev);
+        for (size_t off = at; off + RECORD <= size; off += RECORD) {
+            fuzz_record(data + off, &ev);
             bpfexpr_match(b, &ev);
         }
         bpfexpr_destroy(b);

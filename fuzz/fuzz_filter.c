@@ -12,27 +12,8 @@
 
 #include "filter/expr.h"
 #include "filter/set.h"
+#include "fuzz/expressions.h"
 #include "ingest/bpfexpr.h"
-
-enum { RECORD = 48 };
-
-static void record(const uint8_t *p, struct event *ev)
-{
-    memset(ev, 0, sizeof(*ev));
-    ev->src.family = ev->dst.family = p[0] & 1 ? 6 : p[0] & 2 ? 0 : 4;
-    if (ev->src.family) { /* a side a record does not name is all zeros */
-        memcpy(ev->src.b, p + 1, ev->src.family == 6 ? 16 : 4);
-        memcpy(ev->dst.b, p + 17, ev->dst.family == 6 ? 16 : 4);
-    }
-    ev->proto = p[33];
-    ev->sport = (uint16_t)(p[34] << 8 | p[35]);
-    ev->dport = (uint16_t)(p[36] << 8 | p[37]);
-    if (ev->proto == 1 || ev->proto == 58)
-        ev->sport = 0; /* ICMP: type and code in dport, as NetFlow packs them */
-    ev->tcpflags = p[38];
-    memcpy(&ev->packets, p + 39, sizeof(ev->packets));
-    memcpy(&ev->octets, p + 43, 5);
-}
 
 static uint64_t some_bytes(void *ctx, const struct addr *a)
 {
@@ -65,14 +46,11 @@ static void rule_file(const char *text)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
+    size_t at;
+    char *expr = fuzz_expression(data, size, &at);
+    if (!expr)
         return 0;
-    size_t n = data[0] % 160;
-    if (n > size - 1)
-        n = size - 1;
-    char *expr = malloc(n + 1); /* exact size: an overread leaves it */
-    memcpy(expr, data + 1, n);
-    expr[n] = 0;
+    size_t n = at - 1;
     struct filter_error fe;
     struct filter_expr *x = filter_parse(expr, &fe);
     if (!x) {
@@ -88,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 : NULL;
         struct filter_env env = {.bytes = some_bytes, .name = some_name};
         struct event ev;
-        for (size_t off = 1 + n; off + RECORD <= size; off += RECORD) {
-            record(data + off, &ev);
+        for (size_t off = at; off + RECORD <= size; off += RECORD) {
+            fuzz_record(data + off, &ev);
             bool mine = filter_match(x, &ev, &env);
             if (b && mine != bpfexpr_match(b, &ev)) {
                 fprintf(stderr, "'%s': flowswarm says %d, libpcap %d\n", expr, mine, !mine);

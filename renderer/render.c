@@ -433,6 +433,20 @@ static void draw_bloom(struct render *r, size_t ns, int w, int h, float gain)
     bloom_end(r->bloom);
 }
 
+/* The first nl vertices of r->lines as GL_LINES under the camera. */
+static void draw_lines(struct render *r, size_t nl, int w, int h)
+{
+    glUseProgram(r->line_prog);
+    glUniform2f(r->ln_center, r->cam_x, r->cam_y);
+    glUniform1f(r->ln_scale, r->cam_scale);
+    glUniform2f(r->ln_viewport, (float)w, (float)h);
+    glBindVertexArray(r->line_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r->line_vbo);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(nl * sizeof(*r->lines)), r->lines,
+                 GL_STREAM_DRAW);
+    glDrawArrays(GL_LINES, 0, (GLsizei)nl);
+}
+
 static void draw_world(struct render *r, const struct swarm *s, int w, int h)
 {
     size_t nhubs, nhosts;
@@ -485,17 +499,8 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
 
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE); /* additive glow: premultiplied in the shaders */
-    if (nl) {
-        glUseProgram(r->line_prog);
-        glUniform2f(r->ln_center, r->cam_x, r->cam_y);
-        glUniform1f(r->ln_scale, r->cam_scale);
-        glUniform2f(r->ln_viewport, (float)w, (float)h);
-        glBindVertexArray(r->line_vao);
-        glBindBuffer(GL_ARRAY_BUFFER, r->line_vbo);
-        glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(nl * sizeof(*r->lines)), r->lines,
-                     GL_STREAM_DRAW);
-        glDrawArrays(GL_LINES, 0, (GLsizei)nl);
-    }
+    if (nl)
+        draw_lines(r, nl, w, h);
     if (ns) {
         glUseProgram(r->sprite_prog);
         glUniform2f(r->sp_center, r->cam_x, r->cam_y);
@@ -540,15 +545,7 @@ static void draw_selection(struct render *r, const struct swarm *s, const struct
                                                   ho->y + radius * sinf(t), 1, 1, 1, a};
         }
     }
-    glUseProgram(r->line_prog);
-    glUniform2f(r->ln_center, r->cam_x, r->cam_y);
-    glUniform1f(r->ln_scale, r->cam_scale);
-    glUniform2f(r->ln_viewport, (float)w, (float)h);
-    glBindVertexArray(r->line_vao);
-    glBindBuffer(GL_ARRAY_BUFFER, r->line_vbo);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(nl * sizeof(*r->lines)), r->lines,
-                 GL_STREAM_DRAW);
-    glDrawArrays(GL_LINES, 0, (GLsizei)nl);
+    draw_lines(r, nl, w, h);
     glBindVertexArray(0);
 }
 

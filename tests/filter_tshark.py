@@ -9,11 +9,10 @@ headers, as a flow is about them (an ICMP error quotes another packet's).
 usage: filter_tshark.py FLOWSWARM DATA_DIR
 Exits 77 (skipped) when the data or tshark is absent."""
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_decode import flowswarm_rows, tshark_rows  # noqa: E402
+from golden_decode import first_difference, flowswarm_rows, missing, tshark_rows  # noqa: E402
 
 OUTER_PORT = "(tcp.port#1 == {p} or udp.port#1 == {p} or sctp.port#1 == {p})"
 NOT_ICMP = "not icmp and not icmpv6"  # a quoted header's ports are no port
@@ -51,27 +50,13 @@ CASES = [
 KEY = ("time", "src", "dst", "proto", "sport", "dport")
 
 
-def same(want, got):
-    """Why the two lists differ, or None."""
-    if len(want) != len(got):
-        return f"{len(got)} events, tshark keeps {len(want)} packets"
-    for i, (w, g) in enumerate(zip(want, got)):
-        for k in KEY:
-            if w[k] is not None and g[k] != w[k]:
-                return f"event {i + 1}: {k} is {g[k]!r}, tshark says {w[k]!r}"
-    return None
-
-
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
         return 2
     exe, data = sys.argv[1], sys.argv[2]
-    if not os.path.isdir(data):
-        print(f"SKIP: test data not found at {data}")
-        return 77
-    if not shutil.which("tshark"):
-        print("SKIP: tshark is not installed")
+    if missing(data):
+        print(f"SKIP: {missing(data)}")
         return 77
     failed = checked = 0
     for rel, mine, theirs in CASES:
@@ -84,7 +69,7 @@ def main():
                               ("--hide", f"(ip or ipv6) and not ({theirs})")):
             try:
                 got = flowswarm_rows(exe, path, (verb, mine))
-                why = same(tshark_rows(path, display), got)
+                why = first_difference(tshark_rows(path, display), got, KEY)
             except RuntimeError as e:
                 why, got = str(e), []
             checked += 1
