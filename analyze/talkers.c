@@ -197,6 +197,18 @@ bool talkers_is_top(const struct talkers *t, const struct addr *a)
     return h && h->top;
 }
 
+struct talkers *talkers_copy(const struct talkers *t)
+{
+    struct talkers *c = xcalloc(1, sizeof(*c));
+    *c = *t;
+    c->hosts = xreallocarray(NULL, t->cap ? t->cap : 1, sizeof(*t->hosts));
+    memcpy(c->hosts, t->hosts, t->n * sizeof(*t->hosts));
+    c->index = xreallocarray(NULL, t->slots, sizeof(*t->index));
+    memcpy(c->index, t->index, t->slots * sizeof(*t->index));
+    c->scratch = NULL;
+    return c;
+}
+
 size_t talkers_count(const struct talkers *t)
 {
     return t->n;

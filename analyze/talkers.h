@@ -51,6 +51,10 @@ void talkers_rank(struct talkers *t, unsigned n);
  * no more than n hosts known, every host is. */
 bool talkers_is_top(const struct talkers *t, const struct addr *a);
 
+/* A copy with the same hosts, totals, ranking and stamps, for going back
+ * in a replay. */
+struct talkers *talkers_copy(const struct talkers *t);
+
 size_t talkers_count(const struct talkers *t);
 uint64_t talkers_refused(const struct talkers *t);
 

@@ -11,6 +11,7 @@ struct feed {
     unsigned nstages;
     struct event buf[BATCH]; /* popped from the ring, not yet due */
     size_t n, pos;
+    int64_t after_ns; /* events starting at or before it are left out */
     bool ended;       /* the input is exhausted */
     uint64_t clamped;
     int64_t reached_ns;
@@ -20,6 +21,7 @@ struct feed *feed_create(const struct feed_opts *opts)
 {
     struct feed *f = xcalloc(1, sizeof(*f));
     f->o = *opts;
+    f->after_ns = INT64_MIN;
     return f;
 }
 
@@ -42,9 +44,14 @@ void feed_set_from(struct feed *f, int64_t from_ns)
     f->o.from_ns = from_ns;
 }
 
+void feed_set_after(struct feed *f, int64_t after_ns)
+{
+    f->after_ns = after_ns;
+}
+
 static void pass(struct feed *f, struct event *ev)
 {
-    if (ev->end_ns < f->o.from_ns)
+    if (ev->end_ns < f->o.from_ns || ev->time_ns <= f->after_ns)
         return;
     f->clamped += (ev->flags & EVENT_CLAMPED) != 0;
     if (f->o.activity)

@@ -44,6 +44,10 @@ void feed_add_stage(struct feed *f, const struct feed_stage *stage);
 /* Events over before from_ns are left out from now on. */
 void feed_set_from(struct feed *f, int64_t from_ns);
 
+/* Events that start at or before after_ns are left out from now on: a
+ * replay read again from a saved state already holds them. */
+void feed_set_after(struct feed *f, int64_t after_ns);
+
 /* Passes every event with a time at or before clock to the stages and
  * the sink. With block, waits for the reader so that nothing due is
  * missed (export, --events), unless cancelled; without, takes what has

@@ -294,3 +294,36 @@ const struct talkers *filters_talkers(const struct filters *f)
 {
     return f->talk;
 }
+
+struct filters_mark {
+    struct talkers *talk;
+    uint64_t since_rank;
+};
+
+struct filters_mark *filters_mark(const struct filters *f)
+{
+    struct filters_mark *m = xcalloc(1, sizeof(*m));
+    m->talk = talkers_copy(f->talk);
+    m->since_rank = f->since_rank;
+    return m;
+}
+
+void filters_rewind(struct filters *f, const struct filters_mark *m)
+{
+    talkers_destroy(f->talk);
+    f->talk = talkers_copy(m->talk);
+    f->env.ctx = f->talk;
+    f->since_rank = m->since_rank;
+    talkers_rank(f->talk, f->top); /* the cap as it is now */
+    f->rankings++;
+    f->hidden = 0;
+    f->stamp++;
+}
+
+void filters_mark_free(struct filters_mark *m)
+{
+    if (!m)
+        return;
+    talkers_destroy(m->talk);
+    free(m);
+}

@@ -59,4 +59,11 @@ const char *filters_problem(const struct filters *f);
 
 const struct talkers *filters_talkers(const struct filters *f);
 
+/* What the stage has counted up to a moment of a replay (the talkers and
+ * the ranking), to go back to it. The rules are the user's and stay. */
+struct filters_mark;
+struct filters_mark *filters_mark(const struct filters *f);
+void filters_rewind(struct filters *f, const struct filters_mark *m);
+void filters_mark_free(struct filters_mark *m);
+
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 
 enum action { QUIT, PAUSE, FASTER, SLOWER, SCREENSHOT, HIDE, SOLO, UNDO, CLEAR, TOP, HELP,
-              PROMPT, RESET_VIEW };
+              PROMPT, RESET_VIEW, BACK, FORWARD };
 
 /* Keys by where they sit (GLCTX_KEY events). */
 static const struct binding {
@@ -18,7 +18,10 @@ static const struct binding {
     {'=', FASTER},             {GLCTX_KEY_KP_ADD, FASTER},      {']', FASTER},
     {'-', SLOWER},             {GLCTX_KEY_KP_SUBTRACT, SLOWER}, {'[', SLOWER},
     {'S', SCREENSHOT},         {GLCTX_KEY_F12, SCREENSHOT},
+    {GLCTX_KEY_LEFT, BACK},    {GLCTX_KEY_RIGHT, FORWARD},
 };
+
+enum { SEEK_S = 10, SEEK_SHIFT_S = 60 }; /* an arrow's step, and with shift */
 
 /* Characters as typed (GLCTX_TEXT events). */
 static const struct binding chars[] = {
@@ -28,8 +31,10 @@ static const struct binding chars[] = {
 
 enum { DRAG_PX = 4 }; /* a press that moves less is a click */
 
-static void apply(enum action a, struct input_state *st, struct input_actions *out)
+static void apply(enum action a, unsigned mods, struct input_state *st,
+                  struct input_actions *out)
 {
+    int seek = mods & GLCTX_MOD_SHIFT ? SEEK_SHIFT_S : SEEK_S;
     switch (a) {
     case QUIT: out->quit = true; break;
     case PAUSE: out->pause_toggle = !out->pause_toggle; break;
@@ -43,6 +48,8 @@ static void apply(enum action a, struct input_state *st, struct input_actions *o
     case TOP: out->top_steps++; break;
     case HELP: out->help_toggle = !out->help_toggle; break;
     case RESET_VIEW: out->reset_view = true; break;
+    case BACK: out->seek_s -= seek; break;
+    case FORWARD: out->seek_s += seek; break;
     case PROMPT:
         st->prompt_open = true;
         st->len = 0;
@@ -80,7 +87,7 @@ static void key(const struct glctx_event *e, struct input_state *st, struct inpu
     }
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (keys[i].key == e->key)
-            apply(keys[i].action, st, out);
+            apply(keys[i].action, e->mods, st, out);
 }
 
 static void text(const struct glctx_event *e, struct input_state *st, struct input_actions *out)
@@ -95,7 +102,7 @@ static void text(const struct glctx_event *e, struct input_state *st, struct inp
     }
     for (size_t i = 0; i < sizeof(chars) / sizeof(chars[0]); i++)
         if ((uint32_t)chars[i].key == e->codepoint)
-            apply(chars[i].action, st, out);
+            apply(chars[i].action, 0, st, out);
 }
 
 static void button(const struct glctx_event *e, struct input_state *st,

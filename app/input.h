@@ -35,6 +35,7 @@ struct input_actions {
     int top_steps;     /* t presses */
     bool help_toggle;  /* ? */
     bool reset_view;   /* 0 */
+    int seek_s;        /* left and right arrows: -10 and +10 s, with shift 60 */
     float zoom;        /* the wheel: factor to zoom by (1: none), at zoom_x, zoom_y */
     float zoom_x, zoom_y;
     float pan_x, pan_y; /* dragged, pixels */

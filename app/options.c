@@ -452,7 +452,8 @@ void options_usage(FILE *f)
                "s or F12 saves a screenshot (flowswarm-DATE-TIME.png). Click a host to\n"
                "select it; h hides it, o shows only it, / types a filter, u undoes,\n"
                "c clears, t caps to the busiest hosts; the wheel zooms, dragging pans,\n"
-               "0 follows the swarm again; ? lists every key.\n"
+               "0 follows the swarm again; the arrows seek 10 s (shift: 60 s);\n"
+               "? lists every key.\n"
                "With no arguments, flowswarm plays its bundled sample capture.\n");
 }
 

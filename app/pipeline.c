@@ -113,6 +113,17 @@ static bool make_view(struct pipeline *p, bool headless, char *err, size_t errle
     return p->rnd != NULL;
 }
 
+/* The feed from the ingest stage through the filters to the swarm. */
+static void make_feed(struct pipeline *p)
+{
+    p->feed = feed_create(&(struct feed_opts){
+        .in = p->in, .sink = to_swarm, .sink_ctx = p->sw,
+        .activity = p->tl->known ? NULL : &p->tl->activity,
+        .from_ns = p->tl->known ? p->tl->start : INT64_MIN,
+        .cancelled = pipeline_interrupted});
+    filters_attach(p->filters, p->feed);
+}
+
 struct pipeline *pipeline_create(const struct options *o, bool headless, char *err,
                                  size_t errlen)
 {
@@ -132,12 +143,7 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
         .max_hosts = (unsigned)o->max_hosts,
         .half_life_s = (float)o->half_life,
         .scale = o->scale == 1 ? SWARM_SCALE_SQRT : SWARM_SCALE_LOG});
-    p->feed = feed_create(&(struct feed_opts){
-        .in = p->in, .sink = to_swarm, .sink_ctx = p->sw,
-        .activity = p->tl->known ? NULL : &p->tl->activity,
-        .from_ns = p->tl->known ? p->tl->start : INT64_MIN,
-        .cancelled = pipeline_interrupted});
-    filters_attach(p->filters, p->feed);
+    make_feed(p);
     p->have_first = p->tl->known;
     p->clock = p->tl->start;
     if (p->live) { /* the clock follows wall time from now on */
@@ -228,6 +234,33 @@ void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block)
             skip_live(p, block);
     }
     refilter(p);
+}
+
+bool pipeline_rewindable(const struct pipeline *p)
+{
+    return p->tl->known && !p->live;
+}
+
+bool pipeline_rewind(struct pipeline *p, const struct swarm_snapshot *snap,
+                     const struct filters_mark *mark, int64_t clock, char *err,
+                     size_t errlen)
+{
+    struct ingest_opts io = pipeline_ingest_opts(p->o);
+    struct ingest *in = ingest_create(&io, err, errlen);
+    if (!in)
+        return false;
+    feed_destroy(p->feed);
+    ingest_destroy(p->in);
+    p->in = in;
+    ingest_start(p->in);
+    swarm_destroy(p->sw);
+    p->sw = swarm_restore(snap);
+    filters_rewind(p->filters, mark);
+    make_feed(p);
+    feed_set_after(p->feed, clock);
+    p->clock = clock;
+    p->filters_seen = UINT64_MAX; /* the state may predate the rules: test it again */
+    return true;
 }
 
 bool pipeline_over(const struct pipeline *p)

@@ -59,6 +59,18 @@ int pipeline_start(struct pipeline *p, bool block, char *err, size_t errlen);
  * the filters changed, what the swarm shows is tested again. */
 void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block);
 
+/* Whether the replay can go back: files scanned up front (not stdin, not
+ * live input). */
+bool pipeline_rewindable(const struct pipeline *p);
+
+/* Goes back to a saved moment of a file replay: the swarm from snap, the
+ * filter stage's counts from mark, the clock at clock; the inputs are
+ * opened again and read from there on. False with one line in err (a
+ * file that can no longer be opened). */
+bool pipeline_rewind(struct pipeline *p, const struct swarm_snapshot *snap,
+                     const struct filters_mark *mark, int64_t clock, char *err,
+                     size_t errlen);
+
 /* Whether the input is over: every event fed, or the clock past --stop. */
 bool pipeline_over(const struct pipeline *p);
 

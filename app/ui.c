@@ -13,7 +13,7 @@
 
 enum { NOTE_S = 4 }; /* seconds a note stays */
 
-static void note(struct ui *u, const char *msg)
+void ui_note(struct ui *u, const char *msg)
 {
     snprintf(u->note, sizeof(u->note), "%s", msg);
     u->note_until = progress_now() + NOTE_S;
@@ -53,7 +53,7 @@ static void submit(struct ui *u, struct pipeline *p, const char *line)
     if (!*expression_of(line))
         return;
     if (filters_add_line(p->filters, line, msg, sizeof(msg))) {
-        note(u, msg[0] ? msg : "filter applied");
+        ui_note(u, msg[0] ? msg : "filter applied");
         return;
     }
     /* keep the prompt open on what was typed, with the reason */
@@ -78,7 +78,7 @@ static void host_rule(struct ui *u, struct pipeline *p, bool solo)
 {
     char msg[400];
     if (!u->selected.family) {
-        note(u, solo ? "click a host first, then o shows only it"
+        ui_note(u, solo ? "click a host first, then o shows only it"
                      : "click a host first, then h hides it");
         return;
     }
@@ -87,7 +87,7 @@ static void host_rule(struct ui *u, struct pipeline *p, bool solo)
     if (ok && !solo)
         u->selected = (struct addr){0};
     if (msg[0])
-        note(u, msg);
+        ui_note(u, msg);
 }
 
 static void filter_keys(struct ui *u, struct pipeline *p, const struct input_actions *a)
@@ -98,13 +98,13 @@ static void filter_keys(struct ui *u, struct pipeline *p, const struct input_act
     if (a->solo)
         host_rule(u, p, true);
     if (a->undo && (filters_undo(p->filters, msg, sizeof(msg)) || msg[0]))
-        note(u, msg[0] ? msg : "undone");
+        ui_note(u, msg[0] ? msg : "undone");
     if (a->clear && (filters_clear(p->filters, msg, sizeof(msg)) || msg[0]))
-        note(u, msg[0] ? msg : "filters cleared");
+        ui_note(u, msg[0] ? msg : "filters cleared");
     for (int k = 0; k < a->top_steps; k++) {
         unsigned top = filters_cycle_top(p->filters);
         snprintf(msg, sizeof(msg), top ? "showing the %u busiest hosts" : "top cap off", top);
-        note(u, msg);
+        ui_note(u, msg);
     }
 }
 

@@ -21,6 +21,9 @@ struct ui {
 /* Applies what the user did in the last frame. */
 void ui_apply(struct ui *u, struct pipeline *p, const struct input_actions *a);
 
+/* Shows msg in the HUD for a few seconds. */
+void ui_note(struct ui *u, const char *msg);
+
 /* The window's pieces of the next frame's HUD. */
 void ui_fill_hud(struct ui *u, struct pipeline *p, struct render_hud *hud);
 

@@ -4,12 +4,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "app/input.h"
 #include "app/pipeline.h"
 #include "app/progress.h"
+#include "app/seek.h"
 #include "app/ui.h"
 #include "base/xalloc.h"
 #include "output/image.h"
@@ -64,6 +66,21 @@ static void present(struct pipeline *p, struct ui *ui, float dt, bool shot,
     ui_apply(ui, p, act);
 }
 
+/* The arrows: back or on in the replay, said in the HUD. */
+static void seek_keys(struct ui *ui, struct pipeline *p, struct seek *k, double speed,
+                      int secs, double *show)
+{
+    char msg[300];
+    int64_t s = (int64_t)*show;
+    if (!seek_by(k, p, secs, speed, &s, msg, sizeof(msg))) {
+        ui_note(ui, msg);
+        return;
+    }
+    *show = (double)s;
+    snprintf(msg, sizeof(msg), "%s %d s", secs < 0 ? "back" : "on", abs(secs));
+    ui_note(ui, msg);
+}
+
 int window_run(const struct options *o)
 {
     char err[512];
@@ -77,8 +94,10 @@ int window_run(const struct options *o)
     struct render_hud *view = hud_view(p->hud);
     struct input_actions act = {0};
     struct ui ui = {0};
+    struct seek *seek = seek_create();
     double show = 0, t_prev = progress_now();
     int status = 0;
+    seek_note(seek, p, 0); /* the start, for seeking back to it */
     for (;;) {
         double t = progress_now();
         float dt = (float)fmin(t - t_prev, 0.1);
@@ -92,6 +111,7 @@ int window_run(const struct options *o)
             show += view->speed * 1e9 * dt;
             pipeline_advance(p, (int64_t)show, false);
             swarm_step(p->sw, p->clock, dt);
+            seek_note(seek, p, (int64_t)show);
         }
         if (pipeline_over(p) && o->stop_at_end)
             break;
@@ -100,11 +120,14 @@ int window_run(const struct options *o)
             break;
         view->paused ^= act.pause_toggle;
         view->speed *= pow(2.0, act.speed_steps);
+        if (act.seek_s)
+            seek_keys(&ui, p, seek, view->speed, act.seek_s, &show);
     }
     if (status == 0) {
         pipeline_report_input(p->in, o->quiet);
         status = pipeline_exit_status();
     }
+    seek_destroy(seek);
     pipeline_destroy(p);
     return status;
 }

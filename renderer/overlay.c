@@ -646,6 +646,7 @@ static const char help_text[] =
     "t\tonly the busiest hosts: off, 10, 100, 1000\n"
     "wheel, drag\tzoom at the pointer; pan\n"
     "0\tfollow the swarm again\n"
+    "left, right\tback or on 10 s in a file replay (with shift: 60 s)\n"
     "space, + -\tpause; faster, slower\n"
     "s, F12\tsave a screenshot\n"
     "?\tthis list\n"

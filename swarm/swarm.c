@@ -742,6 +742,96 @@ static void step_hosts(struct swarm *s, float dt, float decay)
     }
 }
 
+struct swarm_snapshot {
+    struct swarm_opts o;
+    uint32_t nhubs_used, nhosts_used, nfree_hubs, nfree_hosts, lru_head, lru_tail, nflows;
+    struct swarm_stats st;
+    struct swarm_hub *hubs;
+    struct swarm_host *hosts;
+    uint32_t *free_hubs, *free_hosts, *lru_prev, *lru_next;
+    uint32_t (*port_seen)[65536];
+    struct swarm_flow *flows;
+};
+
+static void *dup_array(const void *p, size_t n, size_t size)
+{
+    void *q = xmalloc(n ? n * size : 1);
+    if (n)
+        memcpy(q, p, n * size);
+    return q;
+}
+
+struct swarm_snapshot *swarm_save(const struct swarm *s)
+{
+    struct swarm_snapshot *k = xcalloc(1, sizeof(*k));
+    k->o = s->o;
+    k->nhubs_used = s->nhubs_used;
+    k->nhosts_used = s->nhosts_used;
+    k->nfree_hubs = s->nfree_hubs;
+    k->nfree_hosts = s->nfree_hosts;
+    k->lru_head = s->lru_head;
+    k->lru_tail = s->lru_tail;
+    k->nflows = s->nflows;
+    k->st = s->st;
+    k->hubs = dup_array(s->hubs, s->nhubs_used, sizeof(*s->hubs));
+    k->hosts = dup_array(s->hosts, s->nhosts_used, sizeof(*s->hosts));
+    k->free_hubs = dup_array(s->free_hubs, s->nfree_hubs, sizeof(uint32_t));
+    k->free_hosts = dup_array(s->free_hosts, s->nfree_hosts, sizeof(uint32_t));
+    k->lru_prev = dup_array(s->lru_prev, s->nhosts_used, sizeof(uint32_t));
+    k->lru_next = dup_array(s->lru_next, s->nhosts_used, sizeof(uint32_t));
+    k->port_seen = dup_array(s->port_seen, 3, sizeof(s->port_seen[0]));
+    k->flows = dup_array(s->flows, s->nflows, sizeof(*s->flows));
+    return k;
+}
+
+void swarm_snapshot_free(struct swarm_snapshot *k)
+{
+    if (!k)
+        return;
+    free(k->hubs);
+    free(k->hosts);
+    free(k->free_hubs);
+    free(k->free_hosts);
+    free(k->lru_prev);
+    free(k->lru_next);
+    free(k->port_seen);
+    free(k->flows);
+    free(k);
+}
+
+struct swarm *swarm_restore(const struct swarm_snapshot *k)
+{
+    struct swarm *s = swarm_create(&k->o);
+    s->nhubs_used = k->nhubs_used;
+    s->nhosts_used = k->nhosts_used;
+    s->nfree_hubs = k->nfree_hubs;
+    s->nfree_hosts = k->nfree_hosts;
+    s->lru_head = k->lru_head;
+    s->lru_tail = k->lru_tail;
+    s->nflows = k->nflows;
+    s->st = k->st;
+    memcpy(s->hubs, k->hubs, k->nhubs_used * sizeof(*s->hubs));
+    memcpy(s->hosts, k->hosts, k->nhosts_used * sizeof(*s->hosts));
+    memcpy(s->free_hubs, k->free_hubs, k->nfree_hubs * sizeof(uint32_t));
+    memcpy(s->free_hosts, k->free_hosts, k->nfree_hosts * sizeof(uint32_t));
+    memcpy(s->lru_prev, k->lru_prev, k->nhosts_used * sizeof(uint32_t));
+    memcpy(s->lru_next, k->lru_next, k->nhosts_used * sizeof(uint32_t));
+    memcpy(s->port_seen, k->port_seen, sizeof(s->port_seen));
+    memcpy(s->flows, k->flows, k->nflows * sizeof(*s->flows));
+    /* the indexes are only looked up, never walked: rebuilt, they answer
+     * the same */
+    for (uint32_t i = 0; i < s->nhubs_used; i++) {
+        if (s->hubs[i].live) {
+            struct addr key = hub_key(s->hubs[i].proto, s->hubs[i].port);
+            table_put(s->hub_index, &key, i);
+        }
+    }
+    for (uint32_t i = 0; i < s->nhosts_used; i++)
+        if (s->hosts[i].live)
+            table_put(s->host_index, &s->hosts[i].addr, i);
+    return s;
+}
+
 /* The last event that pulled a spring of host h. */
 static struct event spring_event(const struct swarm *s, const struct swarm_host *h,
                                  const struct swarm_spring *sp)

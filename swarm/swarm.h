@@ -98,6 +98,17 @@ void swarm_filter(struct swarm *s,
                   bool (*keep)(void *ctx, const struct event *ev, const struct addr *host),
                   void *ctx);
 
+/* A saved state of the simulation, for going back in a replay: what is
+ * in use and no more (a few kB per live host). */
+struct swarm_snapshot;
+
+struct swarm_snapshot *swarm_save(const struct swarm *s);
+void swarm_snapshot_free(struct swarm_snapshot *snap);
+
+/* A swarm in the state snap holds, which then goes on exactly as the
+ * saved one would have. Free with swarm_destroy(). */
+struct swarm *swarm_restore(const struct swarm_snapshot *snap);
+
 /* Advances the simulation by dt animation seconds, with the capture
  * clock now at now_ns. */
 void swarm_step(struct swarm *s, int64_t now_ns, float dt);

@@ -71,6 +71,14 @@ static void keys(void)
     CHECK(a.hide && a.solo && a.undo && a.clear && a.top_steps == 2 && a.help_toggle &&
           a.reset_view);
     CHECK(!st.prompt_open);
+
+    /* the arrows seek 10 s, with shift 60 s */
+    struct glctx_event arrows[] = {key(GLCTX_KEY_LEFT, true), key(GLCTX_KEY_RIGHT, true),
+                                   {.type = GLCTX_KEY, .key = GLCTX_KEY_RIGHT, .press = true,
+                                    .mods = GLCTX_MOD_SHIFT},
+                                   key(GLCTX_KEY_RIGHT, false)};
+    input_translate(&st, arrows, N(arrows), &a);
+    CHECK(a.seek_s == 60);
 }
 
 static void prompt(void)
@@ -87,6 +95,9 @@ static void prompt(void)
     CHECK(st.prompt_open && a.prompt_changed);
     CHECK(strcmp(st.prompt, "port 80") == 0);
     CHECK(!a.quit && !a.pause_toggle && !a.hide && !a.reset_view && !a.submit);
+    struct glctx_event arrow[] = {key(GLCTX_KEY_LEFT, true)};
+    input_translate(&st, arrow, 1, &a);
+    CHECK(a.seek_s == 0); /* the prompt holds the keyboard */
     struct glctx_event enter[] = {key(GLCTX_KEY_ENTER, true), ch('h')};
     input_translate(&st, enter, N(enter), &a);
     CHECK(a.submit && strcmp(a.line, "port 80") == 0 && !st.prompt_open);
