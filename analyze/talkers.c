@@ -202,7 +202,8 @@ struct talkers *talkers_copy(const struct talkers *t)
     struct talkers *c = xcalloc(1, sizeof(*c));
     *c = *t;
     c->hosts = xreallocarray(NULL, t->cap ? t->cap : 1, sizeof(*t->hosts));
-    memcpy(c->hosts, t->hosts, t->n * sizeof(*t->hosts));
+    if (t->n)
+        memcpy(c->hosts, t->hosts, t->n * sizeof(*t->hosts));
     c->index = xreallocarray(NULL, t->slots, sizeof(*t->index));
     memcpy(c->index, t->index, t->slots * sizeof(*t->index));
     c->scratch = NULL;
