@@ -104,7 +104,7 @@ int events_tsv_run(const struct options *o)
     char err[512];
     struct ingest_opts io = pipeline_ingest_opts(o);
     io.file_order = true;
-    struct filters *flt = filters_create(o, err, sizeof(err));
+    struct filters *flt = filters_create(o, false, err, sizeof(err));
     struct ingest *in = flt ? ingest_create(&io, err, sizeof(err)) : NULL;
     if (!in) {
         fprintf(stderr, "flowswarm: %s\n", err);

@@ -27,6 +27,7 @@ struct filters {
     off_t size;
     int64_t next_poll;      /* wall ns */
     bool quiet;
+    bool counting;          /* hosts' totals are kept (talkers) */
     char problem[400];
 };
 
@@ -55,7 +56,7 @@ static void warn_names(const struct filters *f)
                         "learn host names yet\n");
 }
 
-struct filters *filters_create(const struct options *o, char *err, size_t errlen)
+struct filters *filters_create(const struct options *o, bool hud, char *err, size_t errlen)
 {
     struct filters *f = xcalloc(1, sizeof(*f));
     f->set = filter_set_create();
@@ -77,6 +78,7 @@ struct filters *filters_create(const struct options *o, char *err, size_t errlen
         }
     }
     warn_names(f);
+    f->counting = hud || f->top || filter_set_uses_bytes(f->set);
     return f;
 fail:
     filters_destroy(f);
@@ -95,7 +97,8 @@ void filters_destroy(struct filters *f)
 static bool count_stage(void *ctx, struct event *ev)
 {
     struct filters *f = ctx;
-    talkers_add(f->talk, ev);
+    if (f->counting)
+        talkers_add(f->talk, ev);
     return true;
 }
 
@@ -122,8 +125,8 @@ static bool filter_stage(void *ctx, struct event *ev)
     struct filters *f = ctx;
     if (filter_set_count(f->set) == 0 && f->top == 0)
         return true;
-    if (filters_generation(f) != f->stamped_gen) { /* the rules changed: count anew */
-        f->stamped_gen = filters_generation(f);
+    if (f->counting && filters_generation(f) != f->stamped_gen) {
+        f->stamped_gen = filters_generation(f); /* the rules changed: count anew */
         f->stamp++;
         f->hidden = 0;
     }
@@ -140,8 +143,10 @@ static bool filter_stage(void *ctx, struct event *ev)
         pass = ts || td;
         ev->flags |= (ts ? 0 : EVENT_NO_SRC) | (td ? 0 : EVENT_NO_DST);
     }
-    stamp(f, &ev->src, pass && !(ev->flags & EVENT_NO_SRC));
-    stamp(f, &ev->dst, pass && !(ev->flags & EVENT_NO_DST));
+    if (f->counting) {
+        stamp(f, &ev->src, pass && !(ev->flags & EVENT_NO_SRC));
+        stamp(f, &ev->dst, pass && !(ev->flags & EVENT_NO_DST));
+    }
     return pass;
 }
 

@@ -16,8 +16,11 @@
 struct filters;
 
 /* The rules of --filters FILE (when it exists), then --hide and --only
- * in their order, and --top. NULL with one line in err. */
-struct filters *filters_create(const struct options *o, char *err, size_t errlen);
+ * in their order, and --top. With hud (a window or a video), every host's
+ * traffic is counted, for the tooltip and the count of hidden hosts;
+ * without (--events), only where a rule or the cap needs the totals. NULL
+ * with one line in err. */
+struct filters *filters_create(const struct options *o, bool hud, char *err, size_t errlen);
 void filters_destroy(struct filters *f);
 
 /* Adds the counting stage and the filter stage to the feed. */

@@ -130,7 +130,7 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     struct pipeline *p = xcalloc(1, sizeof(*p));
     p->o = o;
     struct ingest_opts io = pipeline_ingest_opts(o);
-    if (!(p->filters = filters_create(o, err, errlen)))
+    if (!(p->filters = filters_create(o, true, err, errlen)))
         goto fail;
     if (!(p->tl = make_timeline(o, &io, err, errlen)))
         goto fail;

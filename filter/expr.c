@@ -30,16 +30,30 @@ struct node {
     int16_t proto;  /* K_PROTO: -1 for the IP version alone */
     uint16_t lo, hi; /* K_PORT: the range */
     int a, b;       /* children */
+    uint64_t want[2], mask[2]; /* K_HOST, K_NET: the address bytes as two
+                                  words, and which bits count */
     struct addr addr;
     uint64_t n;     /* K_BYTES */
     regex_t *re;    /* K_NAME */
     char *svc;      /* K_SERVICE */
 };
 
+/* One test of the compiled form: a primitive, and where to go on after
+ * it. and, or and not become the jumps, as in BPF. */
+struct step {
+    struct node nd; /* a copy: no pointer to chase */
+    int jt, jf;     /* the next step, or ACCEPT or REJECT */
+};
+
+enum { ACCEPT = -1, REJECT = -2 };
+
 struct filter_expr {
     struct node *nodes;
     size_t n, cap;
     int root;
+    struct step *prog;
+    size_t nprog;
+    int entry;
     char *text;
     bool names, bytes;
 };
@@ -144,6 +158,19 @@ static const char *tok_text(const struct parser *p, char *buf, size_t len)
 
 /* --- nodes ------------------------------------------------------------- */
 
+/* A host or net as masked words, so that matching is two ANDs. */
+static void address_words(struct node *nd)
+{
+    unsigned bits = nd->kind == K_HOST ? (nd->addr.family == 4 ? 32u : 128u) : nd->prefix;
+    uint8_t m[16] = {0};
+    for (unsigned i = 0; i < bits; i++)
+        m[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+    memcpy(nd->mask, m, 16);
+    memcpy(nd->want, nd->addr.b, 16);
+    nd->want[0] &= nd->mask[0];
+    nd->want[1] &= nd->mask[1];
+}
+
 static int add(struct parser *p, const struct node *nd)
 {
     struct filter_expr *e = p->e;
@@ -152,6 +179,8 @@ static int add(struct parser *p, const struct node *nd)
         e->nodes = xreallocarray(e->nodes, e->cap, sizeof(*e->nodes));
     }
     e->nodes[e->n] = *nd;
+    if (nd->kind == K_HOST || nd->kind == K_NET)
+        address_words(&e->nodes[e->n]);
     return (int)e->n++;
 }
 
@@ -659,6 +688,22 @@ static int parse_expr(struct parser *p)
     return left;
 }
 
+/* The steps for node i: on to t when it holds, to f when not; returns
+ * the step to start at. The second operand is laid down first so that
+ * the first's jumps know where it starts. */
+static int compile(struct filter_expr *e, int i, int t, int f)
+{
+    const struct node *nd = &e->nodes[i];
+    switch (nd->kind) {
+    case K_AND: return compile(e, nd->a, compile(e, nd->b, t, f), f);
+    case K_OR: return compile(e, nd->a, t, compile(e, nd->b, t, f));
+    case K_NOT: return compile(e, nd->a, f, t);
+    default:
+        e->prog[e->nprog] = (struct step){*nd, t, f};
+        return (int)e->nprog++;
+    }
+}
+
 struct filter_expr *filter_parse(const char *text, struct filter_error *err)
 {
     struct filter_expr *e = xcalloc(1, sizeof(*e));
@@ -679,6 +724,8 @@ struct filter_expr *filter_parse(const char *text, struct filter_error *err)
         filter_free(e);
         return NULL;
     }
+    e->prog = xreallocarray(NULL, e->n, sizeof(*e->prog)); /* a step a primitive at most */
+    e->entry = compile(e, e->root, ACCEPT, REJECT);
     return e;
 }
 
@@ -694,6 +741,7 @@ void filter_free(struct filter_expr *e)
         free(e->nodes[i].svc);
     }
     free(e->nodes);
+    free(e->prog);
     free(e->text);
     free(e);
 }
@@ -711,25 +759,24 @@ void filter_error_format(const char *text, const struct filter_error *err, char 
 
 /* --- evaluation -------------------------------------------------------- */
 
-static bool in_net(const struct addr *a, const struct node *nd)
+/* Whether a is the node's host, or in its net. */
+static inline bool in_net(const struct addr *a, const struct node *nd)
 {
-    if (a->family != nd->addr.family)
-        return false;
-    unsigned full = nd->prefix / 8, rest = nd->prefix % 8;
-    if (memcmp(a->b, nd->addr.b, full) != 0)
-        return false;
-    uint8_t mask = (uint8_t)(0xff00 >> rest);
-    return rest == 0 || (a->b[full] & mask) == nd->addr.b[full];
+    uint64_t w[2];
+    memcpy(w, a->b, 16);
+    return a->family == nd->addr.family && (w[0] & nd->mask[0]) == nd->want[0] &&
+           (w[1] & nd->mask[1]) == nd->want[1];
 }
 
-static bool on_sides(uint8_t dir, bool s, bool d)
+static inline bool on_sides(uint8_t dir, bool s, bool d)
 {
-    switch (dir) {
-    case D_SRC: return s;
-    case D_DST: return d;
-    case D_BOTH: return s && d;
-    default: return s || d;
-    }
+    if (dir == D_EITHER)
+        return s || d;
+    if (dir == D_SRC)
+        return s;
+    if (dir == D_DST)
+        return d;
+    return s && d;
 }
 
 static bool compare(uint8_t cmp, uint64_t v, uint64_t n)
@@ -766,50 +813,63 @@ static uint64_t bytes_of(const struct filter_env *env, const struct addr *a)
     return env && env->bytes && a->family ? env->bytes(env->ctx, a) : 0;
 }
 
-static bool eval(const struct filter_expr *e, int i, const struct event *ev,
-                 const struct filter_env *env)
+/* The primitives that need more than the event's own fields. */
+static bool test_other(const struct node *nd, const struct event *ev,
+                       const struct filter_env *env)
 {
-    const struct node *nd = &e->nodes[i];
-    uint16_t port;
+    uint16_t port = services_port(ev->proto, ev->sport, ev->dport);
     switch (nd->kind) {
-    case K_AND: return eval(e, nd->a, ev, env) && eval(e, nd->b, ev, env);
-    case K_OR: return eval(e, nd->a, ev, env) || eval(e, nd->b, ev, env);
-    case K_NOT: return !eval(e, nd->a, ev, env);
-    case K_HOST:
-        return on_sides(nd->dir, addr_equal(&ev->src, &nd->addr),
-                        addr_equal(&ev->dst, &nd->addr));
-    case K_NET: return on_sides(nd->dir, in_net(&ev->src, nd), in_net(&ev->dst, nd));
-    case K_PORT:
-        if (!(transport_bit(ev->proto) & nd->pmask) || (nd->fam && family_of(ev) != nd->fam))
-            return false;
-        return on_sides(nd->dir, ev->sport >= nd->lo && ev->sport <= nd->hi,
-                        ev->dport >= nd->lo && ev->dport <= nd->hi);
-    case K_PROTO:
-        return (!nd->fam || family_of(ev) == nd->fam) &&
-               (nd->proto < 0 || ev->proto == nd->proto);
     case K_SERVICE: {
-        port = services_port(ev->proto, ev->sport, ev->dport);
         const char *name = services_name(ev->proto, port);
         return name && strcasecmp(name, nd->svc) == 0;
     }
-    case K_CLASS:
-        port = services_port(ev->proto, ev->sport, ev->dport);
-        return services_class(ev->proto, port) == nd->pmask;
+    case K_CLASS: return services_class(ev->proto, port) == nd->pmask;
     case K_NAME:
         return on_sides(nd->dir, name_matches(nd, env, &ev->src),
                         name_matches(nd, env, &ev->dst));
     case K_BYTES:
         return on_sides(nd->dir, compare(nd->cmp, bytes_of(env, &ev->src), nd->n),
                         compare(nd->cmp, bytes_of(env, &ev->dst), nd->n));
+    default: return false;
     }
-    return false;
+}
+
+/* Whether a primitive holds for ev. Plain branches, not a jump table: a
+ * filter tests the same kinds in the same order for every event, which
+ * the branch predictor learns. */
+static inline bool test(const struct node *nd, const struct event *ev,
+                        const struct filter_env *env)
+{
+    if (nd->kind == K_HOST || nd->kind == K_NET)
+        return on_sides(nd->dir, in_net(&ev->src, nd), in_net(&ev->dst, nd));
+    if (nd->kind == K_PORT) {
+        if (!(transport_bit(ev->proto) & nd->pmask) || (nd->fam && family_of(ev) != nd->fam))
+            return false;
+        return on_sides(nd->dir, ev->sport >= nd->lo && ev->sport <= nd->hi,
+                        ev->dport >= nd->lo && ev->dport <= nd->hi);
+    }
+    if (nd->kind == K_PROTO)
+        return (!nd->fam || family_of(ev) == nd->fam) &&
+               (nd->proto < 0 || ev->proto == nd->proto);
+    return test_other(nd, ev, env);
+}
+
+static bool run(const struct filter_expr *e, const struct event *ev,
+                const struct filter_env *env)
+{
+    int pc = e->entry;
+    while (pc >= 0) {
+        const struct step *st = &e->prog[pc];
+        pc = test(&st->nd, ev, env) ? st->jt : st->jf;
+    }
+    return pc == ACCEPT;
 }
 
 bool filter_match(const struct filter_expr *e, const struct event *ev,
                   const struct filter_env *env)
 {
     if (ev->src.family && ev->dst.family)
-        return eval(e, e->root, ev, env);
+        return run(e, ev, env);
     /* A side a record does not name reads as 0.0.0.0, as everywhere */
     struct event named = *ev;
     uint8_t fam = ev->src.family | ev->dst.family;
@@ -817,7 +877,7 @@ bool filter_match(const struct filter_expr *e, const struct event *ev,
         named.src = (struct addr){.family = fam == 6 ? 6 : 4};
     if (!named.dst.family)
         named.dst = (struct addr){.family = fam == 6 ? 6 : 4};
-    return eval(e, e->root, &named, env);
+    return run(e, &named, env);
 }
 
 bool filter_uses_names(const struct filter_expr *e)

@@ -69,7 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t off = at; off + RECORD <= size; off += RECORD) {
             fuzz_record(data + off, &ev);
             bool mine = filter_match(x, &ev, &env);
-            if (b && mine != bpfexpr_match(b, &ev)) {
+            /* a record of IPv6's fragment header does not say what follows
+             * it, and libpcap's ip6 primitives look behind that header */
+            bool opaque = ev.proto == 44 && ev.src.family == 6;
+            if (b && !opaque && mine != bpfexpr_match(b, &ev)) {
                 fprintf(stderr, "'%s': flowswarm says %d, libpcap %d\n", expr, mine, !mine);
                 abort();
             }
