@@ -407,6 +407,68 @@ static bool bytes_value(struct parser *p, struct node *nd)
     return true;
 }
 
+enum { PATTERN_MAX = 200, REPEAT_MAX = 32, NESTING_MAX = 3 };
+
+/* Whether a pattern compiles in bounded memory. The regex compiler
+ * copies what a quantifier applies to, so a quantifier on a quantifier
+ * ('a++') or quantified groups nested deep double the copies at each
+ * level; such patterns are refused, with why. */
+static bool pattern_bounded(const char *pat, char *why, size_t len)
+{
+    int depth[32] = {0}; /* per open group: the deepest quantified nesting inside */
+    int open = 0, last = 0; /* last: the depth of what a quantifier would apply to */
+    bool quantified = false; /* the last thing was a quantifier */
+    if (strlen(pat) > PATTERN_MAX) {
+        snprintf(why, len, "the pattern is longer than %d characters", PATTERN_MAX);
+        return false;
+    }
+    for (const char *c = pat; *c; c++) {
+        bool quant = *c == '*' || *c == '+' || *c == '?' || *c == '{';
+        if (quant && quantified) {
+            snprintf(why, len, "a quantifier follows another ('%.2s')", c - 1);
+            return false;
+        }
+        if (*c == '{') {
+            const char *close = strchr(c, '}');
+            for (const char *d = c + 1; close && d < close; d++)
+                if (isdigit((unsigned char)*d) && atoi(d) > REPEAT_MAX) {
+                    snprintf(why, len, "a repeat count above %d", REPEAT_MAX);
+                    return false;
+                }
+            c = close ? close : c + strlen(c) - 1;
+        } else if (*c == '\\' && c[1]) {
+            c++;
+        } else if (*c == '[') { /* a bracket expression: no quantifiers inside */
+            const char *q = c + 1 + (c[1] == '^');
+            q += *q == ']';
+            const char *close = strchr(q, ']');
+            c = close ? close : c + strlen(c) - 1;
+        }
+        if (quant) {
+            if (last + 1 > NESTING_MAX) {
+                snprintf(why, len, "quantified groups nest deeper than %d", NESTING_MAX);
+                return false;
+            }
+            if (open)
+                depth[open - 1] = depth[open - 1] > last + 1 ? depth[open - 1] : last + 1;
+            quantified = true;
+            continue;
+        }
+        quantified = false;
+        if (*c == '(' && open < 32) {
+            depth[open++] = 0;
+            last = 0;
+        } else if (*c == ')' && open > 0) {
+            last = depth[--open];
+            if (open)
+                depth[open - 1] = depth[open - 1] > last ? depth[open - 1] : last;
+        } else {
+            last = 0;
+        }
+    }
+    return true;
+}
+
 static bool name_value(struct parser *p, struct node *nd)
 {
     if (p->t != T_TILDE) {
@@ -422,6 +484,12 @@ static bool name_value(struct parser *p, struct node *nd)
     char *pat = xmalloc(p->tlen + 1);
     memcpy(pat, p->s + p->tpos + skip, p->tlen - 2 * skip);
     pat[p->tlen - 2 * skip] = 0;
+    char why[100];
+    if (!pattern_bounded(pat, why, sizeof(why))) {
+        free(pat);
+        fail(p, "pattern refused: %s", why);
+        return false;
+    }
     nd->re = xmalloc(sizeof(*nd->re));
     int rc = regcomp(nd->re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB);
     free(pat);

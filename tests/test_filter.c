@@ -202,6 +202,14 @@ static void test_errors(void)
     bad("name office", 5, "'~'");
     bad("name ~ '('", 7, "bad pattern");
     bad("ip6 port 22", 4, "qualify only host");
+    /* patterns whose compiled form would grow without bound */
+    bad("name ~ 'a+++++++++++++++++++++++++++++'", 7, "a quantifier follows another");
+    bad("name ~ '((((a+)+)+)+)'", 7, "nest deeper than 3");
+    bad("name ~ 'a{1000}'", 7, "repeat count above 32");
+    CHECK(matches("name ~ '^(www|mail)[0-9]*\\.(office|lab)\\.test$' or tcp",
+                  &(struct event){.proto = 6, .src.family = 4, .dst.family = 4}, NULL));
+    CHECK(matches("name ~ '[+*]{2}(a+b)?' or tcp",
+                  &(struct event){.proto = 6, .src.family = 4, .dst.family = 4}, NULL));
     bad("frobnicate", 0, "unknown word");
     bad("10.0.0.1", 0, "needs a keyword");
     bad("port 80 & port 81", 8, "");
