@@ -407,17 +407,19 @@ static bool bytes_value(struct parser *p, struct node *nd)
     return true;
 }
 
-enum { PATTERN_MAX = 200, REPEAT_MAX = 32, NESTING_MAX = 3 };
+enum { PATTERN_MAX = 200, REPEAT_MAX = 32, COPIES_MAX = 256 };
 
 /* Whether a pattern compiles in bounded memory. The regex compiler
- * copies what a quantifier applies to, so a quantifier on a quantifier
- * ('a++') or quantified groups nested deep double the copies at each
- * level; such patterns are refused, with why. */
+ * copies what a quantifier applies to (about twice for + and *, n times
+ * for {n}), and copies of copies multiply: a quantifier on a quantifier
+ * ('a++') is refused, and so are nested quantifiers whose copies multiply
+ * past COPIES_MAX. */
 static bool pattern_bounded(const char *pat, char *why, size_t len)
 {
-    int depth[32] = {0}; /* per open group: the deepest quantified nesting inside */
-    int open = 0, last = 0; /* last: the depth of what a quantifier would apply to */
-    bool quantified = false; /* the last thing was a quantifier */
+    long inner[32] = {0}; /* per open group: the most copies of anything inside */
+    int open = 0;
+    long last = 1; /* copies of what a quantifier would apply to */
+    bool quantified = false;
     if (strlen(pat) > PATTERN_MAX) {
         snprintf(why, len, "the pattern is longer than %d characters", PATTERN_MAX);
         return false;
@@ -428,13 +430,20 @@ static bool pattern_bounded(const char *pat, char *why, size_t len)
             snprintf(why, len, "a quantifier follows another ('%.2s')", c - 1);
             return false;
         }
+        long times = 2;
         if (*c == '{') {
             const char *close = strchr(c, '}');
-            for (const char *d = c + 1; close && d < close; d++)
-                if (isdigit((unsigned char)*d) && atoi(d) > REPEAT_MAX) {
-                    snprintf(why, len, "a repeat count above %d", REPEAT_MAX);
-                    return false;
+            times = 1;
+            for (const char *d = c + 1; close && d < close; d++) {
+                if (isdigit((unsigned char)*d) && (d == c + 1 || !isdigit((unsigned char)d[-1]))) {
+                    long n = atol(d);
+                    if (n > REPEAT_MAX) {
+                        snprintf(why, len, "a repeat count above %d", REPEAT_MAX);
+                        return false;
+                    }
+                    times = n > times ? n : times;
                 }
+            }
             c = close ? close : c + strlen(c) - 1;
         } else if (*c == '\\' && c[1]) {
             c++;
@@ -445,25 +454,27 @@ static bool pattern_bounded(const char *pat, char *why, size_t len)
             c = close ? close : c + strlen(c) - 1;
         }
         if (quant) {
-            if (last + 1 > NESTING_MAX) {
-                snprintf(why, len, "quantified groups nest deeper than %d", NESTING_MAX);
+            long copies = last * (times > 1 ? times : 2);
+            if (copies > COPIES_MAX) {
+                snprintf(why, len, "nested quantifiers copy it more than %d times",
+                         COPIES_MAX);
                 return false;
             }
-            if (open)
-                depth[open - 1] = depth[open - 1] > last + 1 ? depth[open - 1] : last + 1;
+            if (open && copies > inner[open - 1])
+                inner[open - 1] = copies;
             quantified = true;
             continue;
         }
         quantified = false;
         if (*c == '(' && open < 32) {
-            depth[open++] = 0;
-            last = 0;
+            inner[open++] = 1;
+            last = 1;
         } else if (*c == ')' && open > 0) {
-            last = depth[--open];
-            if (open)
-                depth[open - 1] = depth[open - 1] > last ? depth[open - 1] : last;
+            last = inner[--open];
+            if (open && last > inner[open - 1])
+                inner[open - 1] = last;
         } else {
-            last = 0;
+            last = 1;
         }
     }
     return true;
