@@ -1,5 +1,6 @@
 /* The --events printer: time src dst proto sport dport packets octets
- * tcpflags, with the time in seconds and six decimals, UTC. */
+ * tcpflags, with the time in seconds and six decimals, UTC; with
+ * --events=names, then src_name dst_name. */
 #include "app/events_tsv.h"
 
 #include <inttypes.h>
@@ -8,6 +9,7 @@
 
 #include "app/feed.h"
 #include "app/filters.h"
+#include "app/learn.h"
 #include "app/pipeline.h"
 #include "app/privs.h"
 
@@ -47,13 +49,32 @@ static char *put_addr(char *p, const struct addr *a)
     return p;
 }
 
+struct printer {
+    FILE *out;
+    struct learn *learn; /* --events=names: the names to print; else NULL */
+};
+
+/* A tab, then the host's name or '-'. */
+static char *put_name(char *p, const struct learn *l, const struct addr *a)
+{
+    const char *name = learn_name_of((void *)l, a);
+    *p++ = '\t';
+    if (!name) {
+        *p++ = '-';
+        return p;
+    }
+    size_t n = strlen(name);
+    memcpy(p, name, n);
+    return p + n;
+}
+
 /* Formatted by hand: printf's parsing was most of the cost of a line, and
  * a collector's stream runs to millions of lines a second. */
 static void print_event(void *ctx, const struct event *e)
 {
-    FILE *out = ctx;
+    const struct printer *pr = ctx;
     static const char hex[] = "0123456789abcdef";
-    char line[192], *p = line;
+    char line[192 + 2 * 256], *p = line;
     int64_t sec = e->time_ns / 1000000000, ns = e->time_ns % 1000000000;
     if (ns < 0) {
         ns += 1000000000;
@@ -76,13 +97,17 @@ static void print_event(void *ctx, const struct event *e)
     *p++ = '\t';
     *p++ = hex[e->tcpflags >> 4 & 15];
     *p++ = hex[e->tcpflags & 15];
-    /* a sampled flow's counts were multiplied by the rate: a tenth column */
+    if (pr->learn) {
+        p = put_name(p, pr->learn, &e->src);
+        p = put_name(p, pr->learn, &e->dst);
+    }
+    /* a sampled flow's counts were multiplied by the rate: a last column */
     if (e->flags & EVENT_SCALED) {
         memcpy(p, "\tscaled", 7);
         p += 7;
     }
     *p++ = '\n';
-    fwrite_unlocked(line, 1, (size_t)(p - line), out);
+    fwrite_unlocked(line, 1, (size_t)(p - line), pr->out);
 }
 
 /* Live input: lines as events arrive, until the user stops it. What has
@@ -105,10 +130,17 @@ int events_tsv_run(const struct options *o)
     struct ingest_opts io = pipeline_ingest_opts(o);
     io.file_order = true;
     struct filters *flt = filters_create(o, false, err, sizeof(err));
+    /* names cost a little: learnt only when printed or a rule asks */
+    bool names = !o->no_names && (o->events_names || (flt && filters_need_names(flt)));
+    io.names = names;
+    struct learn *learn = names ? learn_create(o) : NULL;
+    if (flt)
+        filters_use_names(flt, learn ? learn_name_of : NULL, learn);
     struct ingest *in = flt ? ingest_create(&io, err, sizeof(err)) : NULL;
     if (!in) {
         fprintf(stderr, "flowswarm: %s\n", err);
         filters_destroy(flt);
+        learn_destroy(learn);
         return 1;
     }
     static char outbuf[1 << 16];
@@ -117,15 +149,18 @@ int events_tsv_run(const struct options *o)
         fprintf(stderr, "flowswarm: %s\n", err);
         ingest_destroy(in);
         filters_destroy(flt);
+        learn_destroy(learn);
         return 1;
     }
     if (live)
         pipeline_catch_signals();
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
     ingest_start(in);
+    struct printer pr = {stdout, o->events_names ? learn : NULL};
     struct feed *f = feed_create(&(struct feed_opts){.in = in, .sink = print_event,
-                                                     .sink_ctx = stdout,
-                                                     .from_ns = INT64_MIN});
+                                                     .sink_ctx = &pr, .from_ns = INT64_MIN,
+                                                     .names = learn ? learn_take : NULL,
+                                                     .names_ctx = learn});
     filters_attach(flt, f);
     if (live)
         pump_live(f, in);
@@ -140,6 +175,7 @@ int events_tsv_run(const struct options *o)
     pipeline_report_input(in, false);
     ingest_destroy(in);
     filters_destroy(flt);
+    learn_destroy(learn);
     setvbuf(stdout, NULL, _IONBF, 0);
     return status ? status : pipeline_exit_status();
 }

@@ -166,8 +166,9 @@ static int step(struct export *x)
     glctx_begin_frame(p->ctx, &w, &h);
     /* a still of the last frame: the others are not drawn, and need no
      * histogram */
-    struct render_hud *hud = hud_update(p->hud, &(struct hud_sources){p->feed, p->in, p->tl,
-                                                                      p->sw, p->live, p->filters},
+    struct render_hud *hud = hud_update(p->hud,
+                                        &(struct hud_sources){p->feed, p->in, p->tl, p->sw,
+                                                              p->live, p->filters, p->learn},
                                         p->clock, x->enc ? w : 0, h);
     if (!x->enc)
         render_skip(p->rnd, p->sw, w, h, x->dt);
@@ -215,7 +216,8 @@ static int step_live(struct export *x)
     } else {
         struct render_hud *hud = hud_update(
             p->hud,
-            &(struct hud_sources){p->feed, p->in, p->tl, p->sw, p->live, p->filters},
+            &(struct hud_sources){p->feed, p->in, p->tl, p->sw, p->live,
+                                  p->filters, p->learn},
             p->clock, w, h);
         if (!encode_frame(x, hud, w, h))
             return 0;

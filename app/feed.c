@@ -51,6 +51,11 @@ void feed_set_after(struct feed *f, int64_t after_ns)
 
 static void pass(struct feed *f, struct event *ev)
 {
+    if (ev->flags & EVENT_NAME) {
+        if (f->o.names)
+            f->o.names(f->o.names_ctx, ev);
+        return;
+    }
     if (ev->end_ns < f->o.from_ns || ev->time_ns <= f->after_ns)
         return;
     f->clamped += (ev->flags & EVENT_CLAMPED) != 0;

@@ -24,6 +24,10 @@ struct feed_opts {
     struct ingest *in;          /* started; not owned */
     void (*sink)(void *ctx, const struct event *ev);
     void *sink_ctx;
+    /* EVENT_NAME records go here, and nowhere else (not to the stages,
+     * not cut by --start); NULL: they are dropped */
+    void (*names)(void *ctx, const struct event *ev);
+    void *names_ctx;
     struct activity *activity;  /* filled as events apply (input that was
                                    not scanned first), or NULL */
     int64_t from_ns;            /* events over before this are left out */

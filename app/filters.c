@@ -16,6 +16,8 @@ struct filters {
     struct filter_set *set;
     struct talkers *talk;
     struct filter_env env;
+    const char *(*name_of)(void *ctx, const struct addr *a); /* or NULL */
+    void *name_ctx;
     unsigned top;           /* the cap; 0: off */
     uint64_t since_rank;    /* events since the last ranking */
     uint64_t rankings;      /* rankings made, and changes of the cap */
@@ -33,8 +35,15 @@ struct filters {
 
 static uint64_t env_bytes(void *ctx, const struct addr *a)
 {
-    const struct talker *t = talkers_find(ctx, a);
+    const struct filters *f = ctx;
+    const struct talker *t = talkers_find(f->talk, a);
     return t ? t->octets : 0;
+}
+
+static const char *env_name(void *ctx, const struct addr *a)
+{
+    const struct filters *f = ctx;
+    return f->name_of ? f->name_of(f->name_ctx, a) : NULL;
 }
 
 static void remember_file(struct filters *f)
@@ -49,11 +58,18 @@ static void remember_file(struct filters *f)
     }
 }
 
-static void warn_names(const struct filters *f)
+bool filters_need_names(const struct filters *f)
 {
-    if (!f->quiet && filter_set_uses_names(f->set))
-        fprintf(stderr, "flowswarm: note: 'name ~' matches nothing yet: flowswarm does not "
-                        "learn host names yet\n");
+    return filter_set_uses_names(f->set);
+}
+
+void filters_use_names(struct filters *f, const char *(*name)(void *ctx, const struct addr *a),
+                       void *ctx)
+{
+    f->name_of = name;
+    f->name_ctx = ctx;
+    if (!name && !f->quiet && filter_set_uses_names(f->set))
+        fprintf(stderr, "flowswarm: note: 'name ~' matches nothing: -n turned names off\n");
 }
 
 struct filters *filters_create(const struct options *o, bool hud, char *err, size_t errlen)
@@ -61,7 +77,7 @@ struct filters *filters_create(const struct options *o, bool hud, char *err, siz
     struct filters *f = xcalloc(1, sizeof(*f));
     f->set = filter_set_create();
     f->talk = talkers_create(0);
-    f->env = (struct filter_env){.bytes = env_bytes, .ctx = f->talk};
+    f->env = (struct filter_env){.bytes = env_bytes, .name = env_name, .ctx = f};
     f->top = (unsigned)o->top;
     talkers_rank(f->talk, f->top); /* while there are no more than top hosts, all show */
     f->file = o->filters_file;
@@ -77,7 +93,6 @@ struct filters *filters_create(const struct options *o, bool hud, char *err, siz
             goto fail;
         }
     }
-    warn_names(f);
     f->counting = hud || f->top || filter_set_uses_bytes(f->set);
     return f;
 fail:
@@ -194,7 +209,6 @@ void filters_poll(struct filters *f)
         return;
     }
     f->problem[0] = 0;
-    warn_names(f);
 }
 
 /* After a change in the window: the file follows. */
@@ -317,7 +331,6 @@ void filters_rewind(struct filters *f, const struct filters_mark *m)
 {
     talkers_destroy(f->talk);
     f->talk = talkers_copy(m->talk);
-    f->env.ctx = f->talk;
     f->since_rank = m->since_rank;
     talkers_rank(f->talk, f->top); /* the cap as it is now */
     f->rankings++;

@@ -23,6 +23,14 @@ struct filters;
 struct filters *filters_create(const struct options *o, bool hud, char *err, size_t errlen);
 void filters_destroy(struct filters *f);
 
+/* Where 'name ~' finds a host's name: name(ctx, a), or nothing (NULL:
+ * names are off, which is said once on stderr if a rule asks for one). */
+void filters_use_names(struct filters *f, const char *(*name)(void *ctx, const struct addr *a),
+                       void *ctx);
+
+/* Whether a rule asks for hosts' names ('name ~'). */
+bool filters_need_names(const struct filters *f);
+
 /* Adds the counting stage and the filter stage to the feed. */
 void filters_attach(struct filters *f, struct feed *feed);
 

@@ -9,6 +9,7 @@
 
 #include "app/feed.h"
 #include "app/filters.h"
+#include "app/learn.h"
 #include "ingest/ingest.h"
 #include "renderer/render.h"
 #include "swarm/swarm.h"
@@ -30,6 +31,7 @@ struct hud_sources {
     const struct swarm *sw;
     bool live;        /* the clock is wall time: show LIVE and the lag */
     const struct filters *filters; /* the filters in force, or NULL */
+    struct learn *learn;  /* the names learnt, or NULL */
 };
 
 /* Brings the HUD to the frame at clock, w by h pixels: counters, rates

@@ -38,6 +38,7 @@ struct opt {
     const char *choices; /* OPT_CHOICE: "log|sqrt" */
     bool (*parse)(const char *s, struct options *o, char *err, size_t errlen);
     const char *section; /* --help heading this row starts, or NULL */
+    bool optional;       /* the value may be left out (--events, --events=names) */
 };
 
 #define F(name) offsetof(struct options, name)
@@ -51,6 +52,7 @@ static bool parse_start(const char *s, struct options *o, char *err, size_t errl
 static bool parse_stop(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_hide(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_only(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_events(const char *s, struct options *o, char *err, size_t errlen);
 
 static const struct opt table[] = {
     {"read", 'r', OPT_CUSTOM, F(inputs), .arg = "FILE", .parse = parse_input,
@@ -80,9 +82,14 @@ static const struct opt table[] = {
     {"output", 'o', OPT_STRING, F(output), .arg = "FILE",
      .help = "render to a video file with no window (.mp4, .mkv,\n"
              ".mov: H.264; .webm: VP9)"},
-    {"events", 0, OPT_FLAG, F(events),
+    {"events", 0, OPT_CUSTOM, F(events), .arg = "[=names]", .parse = parse_events,
+     .optional = true, .expect = "expected --events or --events=names",
      .help = "print the decoded events as TSV and exit:\n"
-             "time src dst proto sport dport packets octets tcpflags"},
+             "time src dst proto sport dport packets octets tcpflags;\n"
+             "=names adds src_name and dst_name ('-': none yet)"},
+    {"no-names", 'n', OPT_FLAG, F(no_names),
+     .help = "learn no host names from DNS answers, TLS server\n"
+             "names and HTTP Host headers"},
 
     {"expression", 0, OPT_TRAILING, F(filter),
      .help = "a BPF filter, as in tcpdump (e.g. 'not port 22'); on flow\n"
@@ -332,6 +339,17 @@ static bool add_rule(const char *s, bool hide, struct options *o, char *err, siz
     return true;
 }
 
+static bool parse_events(const char *s, struct options *o, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    if (s && strcmp(s, "names") != 0)
+        return false;
+    o->events = true;
+    o->events_names = s != NULL;
+    return true;
+}
+
 static bool parse_hide(const char *s, struct options *o, char *err, size_t errlen)
 {
     return add_rule(s, true, o, err, errlen);
@@ -423,7 +441,8 @@ static void usage_head(const struct opt *d, char *buf, size_t len)
     else if (d->short_name)
         snprintf(buf, len, "-%c, --%s", d->short_name, d->name);
     else
-        snprintf(buf, len, "--%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+        snprintf(buf, len, "--%s%s%s", d->name, d->arg && !d->optional ? " " : "",
+                 d->arg ? d->arg : "");
 }
 
 void options_usage(FILE *f)
@@ -467,8 +486,11 @@ static void getopt_tables(struct option *longs, char *shorts)
         if (d->kind == OPT_TRAILING)
             continue;
         bool arg = d->arg != NULL;
-        longs[nl++] = (struct option){d->name, arg ? required_argument : no_argument, NULL,
-                                      256 + (int)i};
+        longs[nl++] = (struct option){d->name,
+                                      d->optional ? optional_argument
+                                      : arg       ? required_argument
+                                                  : no_argument,
+                                      NULL, 256 + (int)i};
         if (d->short_name) {
             shorts[ns++] = d->short_name;
             if (arg)
@@ -543,9 +565,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o)
             return OPTIONS_EXIT_OK;
         }
         if (!set_value(d, optarg, o, err, sizeof(err))) {
-            fprintf(stderr, strchr(optarg, ' ') ? "flowswarm: --%s '%s': %s\n"
-                                                : "flowswarm: --%s %s: %s\n",
-                    d->name, optarg, err);
+            const char *arg = optarg ? optarg : "";
+            fprintf(stderr, strchr(arg, ' ') ? "flowswarm: --%s '%s': %s\n"
+                                             : "flowswarm: --%s %s: %s\n",
+                    d->name, arg, err);
             return OPTIONS_EXIT_USAGE;
         }
     }

@@ -30,6 +30,8 @@ struct options {
     const char *output;  /* -o */
     char *filter;        /* trailing BPF expression, joined; owned */
     bool events;         /* --events */
+    bool events_names;   /* --events=names: with the hosts' names */
+    bool no_names;       /* -n: learn no names */
     bool quiet;          /* -q */
     bool stop_at_end;    /* --stop-at-end */
     int width, height;   /* --size */

@@ -54,7 +54,8 @@ struct ingest_opts pipeline_ingest_opts(const struct options *o)
                                 .filter = o->filter, .ifaces = o->ifaces,
                                 .nifaces = o->nifaces, .collect = o->collect,
                                 .ncollect = o->ncollect, .snaplen = o->snaplen,
-                                .no_promisc = o->no_promisc, .buffer_kib = o->buffer_kib};
+                                .no_promisc = o->no_promisc, .buffer_kib = o->buffer_kib,
+                                .names = !o->no_names};
 }
 
 static void to_swarm(void *ctx, const struct event *ev)
@@ -120,7 +121,8 @@ static void make_feed(struct pipeline *p)
         .in = p->in, .sink = to_swarm, .sink_ctx = p->sw,
         .activity = p->tl->known ? NULL : &p->tl->activity,
         .from_ns = p->tl->known ? p->tl->start : INT64_MIN,
-        .cancelled = pipeline_interrupted});
+        .cancelled = pipeline_interrupted,
+        .names = p->learn ? learn_take : NULL, .names_ctx = p->learn});
     filters_attach(p->filters, p->feed);
 }
 
@@ -130,8 +132,10 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     struct pipeline *p = xcalloc(1, sizeof(*p));
     p->o = o;
     struct ingest_opts io = pipeline_ingest_opts(o);
+    p->learn = learn_create(o);
     if (!(p->filters = filters_create(o, true, err, errlen)))
         goto fail;
+    filters_use_names(p->filters, p->learn ? learn_name_of : NULL, p->learn);
     if (!(p->tl = make_timeline(o, &io, err, errlen)))
         goto fail;
     if (!(p->in = ingest_create(&io, err, errlen)))
@@ -168,6 +172,7 @@ void pipeline_destroy(struct pipeline *p)
     glctx_destroy(p->ctx);
     feed_destroy(p->feed);
     filters_destroy(p->filters);
+    learn_destroy(p->learn);
     swarm_destroy(p->sw);
     ingest_destroy(p->in);
     if (p->tl)
@@ -279,6 +284,9 @@ void pipeline_report_input(struct ingest *in, bool quiet)
                 "flowswarm: %" PRIu64 " of %" PRIu64 " packets skipped: %" PRIu64
                 " cut short, %" PRIu64 " malformed\n",
                 st.short_ + st.malformed, st.records, st.short_, st.malformed);
+    if (st.names_malformed)
+        fprintf(stderr, "flowswarm: %" PRIu64 " DNS answers or TLS hellos were malformed; "
+                "the names in them were skipped\n", st.names_malformed);
     if (st.clamped)
         fprintf(stderr, "flowswarm: %" PRIu64 " events arrived out of time order beyond "
                 "the reorder window; their times were raised\n", st.clamped);

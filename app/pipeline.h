@@ -12,6 +12,7 @@
 #include "app/feed.h"
 #include "app/filters.h"
 #include "app/hud.h"
+#include "app/learn.h"
 #include "app/options.h"
 #include "ingest/ingest.h"
 #include "renderer/context.h"
@@ -25,6 +26,7 @@ struct pipeline {
     struct ingest *in;
     struct feed *feed;
     struct filters *filters;
+    struct learn *learn; /* the names learnt; NULL with -n */
     uint64_t filters_seen; /* the filters' generation the swarm was tested at */
     struct swarm *sw;
     struct glctx *ctx;

@@ -151,8 +151,14 @@ static void tooltip(struct ui *u, struct pipeline *p)
     const struct swarm_host *h = &swarm_hosts(p->sw, &n)[i];
     const struct talker *t = talkers_find(filters_talkers(p->filters), &h->addr);
     char a[64], bytes[32];
+    enum event_name_origin origin;
+    const struct names *nm = learn_names(p->learn);
+    const char *name = nm ? names_get(nm, &h->addr, &origin) : NULL;
     int at = snprintf(u->tooltip, sizeof(u->tooltip), "%s",
                       addr_format(&h->addr, a, sizeof(a)));
+    if (name)
+        at += snprintf(u->tooltip + at, sizeof(u->tooltip) - (size_t)at, "\n%.80s (%s)", name,
+                       names_origin_word(origin));
     if (!t)
         return;
     human_bytes(t->octets, bytes, sizeof(bytes));

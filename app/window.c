@@ -53,8 +53,9 @@ static void present(struct pipeline *p, struct ui *ui, float dt, bool shot,
 {
     int w, h;
     glctx_begin_frame(p->ctx, &w, &h);
-    struct render_hud *hud = hud_update(p->hud, &(struct hud_sources){p->feed, p->in, p->tl,
-                                                                      p->sw, p->live, p->filters},
+    struct render_hud *hud = hud_update(p->hud,
+                                        &(struct hud_sources){p->feed, p->in, p->tl, p->sw,
+                                                              p->live, p->filters, p->learn},
                                         p->clock, w, h);
     ui_fill_hud(ui, p, hud);
     render_frame(p->rnd, p->sw, hud, w, h, dt);

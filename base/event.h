@@ -8,15 +8,43 @@
 
 #include "base/addr.h"
 
+/* A name learnt for an address (EVENT_NAME): a name longer than one
+ * record's text comes as several records, parts 0 .. parts-1, that share
+ * the address, time and id. */
+enum { EVENT_NAME_TEXT = 40 };
+
+enum event_name_origin {
+    NAME_DNS = 1, /* a DNS answer (A, AAAA, through CNAMEs) */
+    NAME_MDNS,    /* a multicast DNS answer */
+    NAME_SNI,     /* the server name a TLS client asked for */
+    NAME_HTTP,    /* the Host header an HTTP client sent */
+    NAME_LOG,     /* a DNS server's log or a hosts file (--names) */
+    NAME_ORIGINS
+};
+
+struct event_name {
+    uint32_t id;   /* the same for every part of one name */
+    uint8_t part, parts;
+    uint8_t len;   /* bytes of text in this part */
+    uint8_t origin; /* enum event_name_origin */
+    char text[EVENT_NAME_TEXT];
+};
+
 struct event {
     int64_t time_ns; /* capture time, ns since the Unix epoch (UTC) */
-    int64_t end_ns;  /* last packet of a flow; == time_ns for a packet */
-    uint64_t octets; /* IP-layer bytes, as NetFlow counts them */
-    uint32_t packets;
-    uint16_t sport, dport; /* 0 where the protocol has none; ICMP: type*256+code */
-    uint8_t proto;         /* IP protocol number */
-    uint8_t tcpflags;
-    struct addr src, dst;
+    union {
+        struct { /* traffic: a packet or a flow record */
+            int64_t end_ns;  /* last packet of a flow; == time_ns for a packet */
+            uint64_t octets; /* IP-layer bytes, as NetFlow counts them */
+            uint32_t packets;
+            uint16_t sport, dport; /* 0 where the protocol has none; ICMP: type*256+code */
+            uint8_t proto;         /* IP protocol number */
+            uint8_t tcpflags;
+            struct addr dst;
+        };
+        struct event_name name; /* flags has EVENT_NAME: src is the address named */
+    };
+    struct addr src;
     uint8_t flags; /* EVENT_* */
 };
 
@@ -27,6 +55,8 @@ enum {
                           multiplied by the sampling rate */
     EVENT_NO_SRC = 4,  /* a filter (--top) shows only the other end: the */
     EVENT_NO_DST = 8,  /*   swarm leaves this one out */
+    EVENT_NAME = 16,   /* not traffic: a name for src (the name stage takes
+                          it out of the feed before any other stage) */
 };
 
 #endif

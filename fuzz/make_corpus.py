@@ -5,8 +5,9 @@ OUT_DIR/<target>/ gets small real inputs: whole captures for fuzz_pcap,
 flow-tools files (less their two magic bytes, which the target supplies)
 for fuzz_flowtools, single frames tagged with their link type for
 fuzz_decode, a few event sequences for fuzz_reorder, filter expressions with records
-for fuzz_bpfexpr, and NetFlow/IPFIX exports and sFlow datagrams
-(fuzz/seeds/) for fuzz_netflow and fuzz_sflow."""
+for fuzz_bpfexpr, DNS answers, TLS hellos and HTTP requests for
+fuzz_names, and NetFlow/IPFIX exports and sFlow datagrams (fuzz/seeds/)
+for fuzz_netflow and fuzz_sflow."""
 import csv
 import hashlib
 import os
@@ -51,6 +52,43 @@ def frames(blob):
         off += caplen
 
 
+def transport(frame):
+    """(proto, sport, payload) of an Ethernet frame, or None."""
+    off, etype = 14, struct.unpack(">H", frame[12:14])[0] if len(frame) >= 14 else 0
+    while etype in (0x8100, 0x88a8) and len(frame) >= off + 4:
+        etype = struct.unpack(">H", frame[off + 2:off + 4])[0]
+        off += 4
+    if etype == 0x0800 and len(frame) >= off + 20:
+        proto, ihl = frame[off + 9], (frame[off] & 15) * 4
+        total = struct.unpack(">H", frame[off + 2:off + 4])[0]
+        body = frame[off + ihl:off + max(total, ihl)]
+    elif etype == 0x86dd and len(frame) >= off + 40:
+        proto, body = frame[off + 6], frame[off + 40:]
+    else:
+        return None
+    if proto == 17 and len(body) >= 8:
+        return 17, struct.unpack(">H", body[:2])[0], body[8:]
+    if proto == 6 and len(body) >= 20:
+        return 6, struct.unpack(">H", body[:2])[0], body[(body[12] >> 4) * 4:]
+    return None
+
+
+def name_seed(frame):
+    """A fuzz_names input from a frame that carries a name, or None: the
+    mode byte (as fuzz_names.c reads it), then the payload."""
+    t = transport(frame)
+    if not t or not t[2]:
+        return None
+    proto, sport, pl = t
+    if proto == 17 and sport in (53, 5353):
+        return bytes([0 if sport == 53 else 1]) + pl
+    if proto == 6 and sport == 53:
+        return b"\x02" + pl
+    if proto == 6 and (pl[:1] == b"\x16" or pl[:4] in (b"GET ", b"POST", b"HEAD")):
+        return b"\x03" + pl
+    return None
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
@@ -69,6 +107,13 @@ def main():
             if len(blob) <= MAX_SEED:
                 put(out, "fuzz_pcap", blob)
                 counts["fuzz_pcap"] = counts.get("fuzz_pcap", 0) + 1
+            named = 0
+            for lt, frame in frames(blob) if counts.get("fuzz_names", 0) < 400 else ():
+                seed = name_seed(frame) if lt == 1 and named < 4 else None
+                if seed:
+                    put(out, "fuzz_names", seed[:4096])
+                    named += 1
+                    counts["fuzz_names"] = counts.get("fuzz_names", 0) + 1
             for i, (lt, frame) in enumerate(frames(blob)):
                 if i >= 8 or lt not in LINKTYPE_TO_DLT:
                     break

@@ -11,7 +11,7 @@ CC=clang cmake -S "$top" -B "$build" -DFLOWSWARM_FUZZ=ON \
     -DFLOWSWARM_SANITIZE=address,undefined -DFLOWSWARM_TESTS=OFF \
     -DFLOWSWARM_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder \
-    fuzz_bpfexpr fuzz_netflow fuzz_sflow fuzz_filter
+    fuzz_bpfexpr fuzz_netflow fuzz_sflow fuzz_filter fuzz_names
 if [ -d "$data" ]; then
     python3 "$top/fuzz/make_corpus.py" "$data" "$build/seeds"
 else
@@ -19,7 +19,7 @@ else
 fi
 status=0
 for t in fuzz_decode fuzz_pcap fuzz_flowtools fuzz_reorder fuzz_bpfexpr fuzz_netflow fuzz_sflow \
-    fuzz_filter; do
+    fuzz_filter fuzz_names; do
     mkdir -p "$build/corpus/$t" "$build/seeds/$t"
     log="$build/$t.log"
     echo "== $t, $secs s"

@@ -203,7 +203,7 @@ static int strip_link(int dlt, struct cursor *c)
 
 /* Ports, flags or ICMP type/code from the transport header. A header cut
  * short by the snap length leaves the fields it did not reach at zero. */
-static void decode_transport(struct cursor t, struct event *ev)
+static void decode_transport(struct cursor t, struct event *ev, struct decode_payload *pl)
 {
     switch (ev->proto) {
     case 6: { /* TCP, RFC 9293: flags are the low byte at offset 13 */
@@ -212,17 +212,30 @@ static void decode_transport(struct cursor t, struct event *ev)
             return;
         ev->sport = sp;
         ev->dport = dp;
-        cur_skip(&t, 9);
+        cur_skip(&t, 8);
+        unsigned doff = (cur_u8(&t) >> 4) * 4u;
         uint8_t fl = cur_u8(&t);
-        if (!t.err)
-            ev->tcpflags = fl;
+        if (t.err)
+            return;
+        ev->tcpflags = fl;
+        if (pl && doff >= 20) {
+            t.off = 0;
+            cur_skip(&t, doff);
+            if (!t.err)
+                *pl = (struct decode_payload){t.p + t.off, (uint32_t)(t.len - t.off)};
+        }
         return;
     }
     case 17: case 33: case 132: case 136: { /* UDP, DCCP, SCTP, UDP-Lite */
         uint16_t sp = cur_u16be(&t), dp = cur_u16be(&t);
-        if (!t.err) {
-            ev->sport = sp;
-            ev->dport = dp;
+        if (t.err)
+            return;
+        ev->sport = sp;
+        ev->dport = dp;
+        if (pl && ev->proto == 17) {
+            cur_skip(&t, 4);
+            if (!t.err)
+                *pl = (struct decode_payload){t.p + t.off, (uint32_t)(t.len - t.off)};
         }
         return;
     }
@@ -238,7 +251,7 @@ static void decode_transport(struct cursor t, struct event *ev)
 }
 
 static enum decode_status decode_ipv4(struct cursor *c, uint32_t wire_left,
-                                      struct event *ev)
+                                      struct event *ev, struct decode_payload *pl)
 {
     uint8_t vhl = cur_u8(c);
     unsigned ihl = (vhl & 15u) * 4;
@@ -269,7 +282,7 @@ static enum decode_status decode_ipv4(struct cursor *c, uint32_t wire_left,
     if (c->err || (frag & 0x1fff) != 0) /* options cut, or a later fragment */
         return DECODE_OK;
     size_t body = totlen ? totlen - ihl : cur_left(c);
-    decode_transport(cur_sub(c, body), ev);
+    decode_transport(cur_sub(c, body), ev, pl);
     return DECODE_OK;
 }
 
@@ -289,7 +302,8 @@ static uint32_t jumbo_length(struct cursor opts)
     return 0;
 }
 
-static enum decode_status decode_ipv6(struct cursor *c, struct event *ev)
+static enum decode_status decode_ipv6(struct cursor *c, struct event *ev,
+                                      struct decode_payload *pl)
 {
     uint32_t vtf = cur_u32be(c);
     uint16_t plen = cur_u16be(c);
@@ -304,6 +318,7 @@ static enum decode_status decode_ipv6(struct cursor *c, struct event *ev)
     memcpy(ev->src.b, src, 16);
     memcpy(ev->dst.b, dst, 16);
     ev->octets = 40u + plen;
+    size_t end = c->off + plen; /* where the payload ends, if plen says */
     /* RFC 8200 section 4: walk the extension-header chain to the upper
      * layer. Each header is next(1), length(1) in 8-octet units beyond the
      * first 8; AH counts in 4-octet units (RFC 4302); the fragment header is
@@ -348,7 +363,11 @@ static enum decode_status decode_ipv6(struct cursor *c, struct event *ev)
         }
         default:
             ev->proto = next;
-            decode_transport(cur_sub(c, cur_left(c)), ev);
+            decode_transport(cur_sub(c, cur_left(c)), ev, pl);
+            if (pl && pl->p && plen) { /* the payload ends where plen says */
+                size_t at = (size_t)(pl->p - c->p);
+                pl->len = at < end ? (uint32_t)(end - at < pl->len ? end - at : pl->len) : 0;
+            }
             return DECODE_OK;
         }
     }
@@ -359,6 +378,15 @@ static enum decode_status decode_ipv6(struct cursor *c, struct event *ev)
 enum decode_status decode_packet(int dlt, const uint8_t *pkt, uint32_t caplen,
                                  uint32_t wirelen, struct event *ev)
 {
+    return decode_packet_payload(dlt, pkt, caplen, wirelen, ev, NULL);
+}
+
+enum decode_status decode_packet_payload(int dlt, const uint8_t *pkt, uint32_t caplen,
+                                         uint32_t wirelen, struct event *ev,
+                                         struct decode_payload *pl)
+{
+    if (pl)
+        *pl = (struct decode_payload){0};
     memset(ev, 0, sizeof(*ev));
     ev->packets = 1;
     struct cursor c = cur_make(pkt, caplen);
@@ -368,9 +396,9 @@ enum decode_status decode_packet(int dlt, const uint8_t *pkt, uint32_t caplen,
     uint32_t wire_left = wirelen > c.off ? wirelen - (uint32_t)c.off : 0;
     switch (net) {
     case NET_IPV4:
-        return decode_ipv4(&c, wire_left, ev);
+        return decode_ipv4(&c, wire_left, ev, pl);
     case NET_IPV6:
-        return decode_ipv6(&c, ev);
+        return decode_ipv6(&c, ev, pl);
     default:
         return DECODE_NOT_IP;
     }

@@ -29,6 +29,19 @@ bool decode_linktype_supported(int dlt);
 enum decode_status decode_packet(int dlt, const uint8_t *pkt, uint32_t caplen,
                                  uint32_t wirelen, struct event *ev);
 
+/* The bytes a TCP or UDP header carries, as far as they were captured
+ * (and within the IP packet's length). */
+struct decode_payload {
+    const uint8_t *p; /* NULL: none (another protocol, a later fragment) */
+    uint32_t len;
+};
+
+/* decode_packet that also finds the transport payload, for what reads
+ * names from it (ingest/names.c). pl may be NULL. */
+enum decode_status decode_packet_payload(int dlt, const uint8_t *pkt, uint32_t caplen,
+                                         uint32_t wirelen, struct event *ev,
+                                         struct decode_payload *pl);
+
 static inline void decode_count(struct decode_stats *s, enum decode_status st)
 {
     switch (st) {

@@ -69,6 +69,8 @@ static bool open_live(struct ingest *in, const struct ingest_opts *opts, char *e
         in->lives[i] = source_open_live(iface ? "interface" : "collector", &p, err, errlen);
         if (!in->lives[i])
             return false;
+        if (opts->names)
+            source_learn_names(in->lives[i], (uint32_t)(opts->npaths + i) << 24);
         in->nlives++;
     }
     if (pipe2(in->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -91,6 +93,8 @@ struct ingest *ingest_create(const struct ingest_opts *opts, char *err, size_t e
         in->inputs[i].src = source_open(opts->paths[i], opts->filter, err, errlen);
         if (!in->inputs[i].src)
             goto fail;
+        if (opts->names)
+            source_learn_names(in->inputs[i].src, (uint32_t)i << 24);
         in->ninputs++;
     }
     if (!opts->file_order && in->ninputs) {
@@ -406,6 +410,9 @@ static void add_stats(struct ingest_stats *out, const struct source_stats *st)
     out->short_ += st->decode.short_;
     out->malformed += st->decode.malformed;
     out->damaged += st->damaged;
+    out->names += st->names;
+    out->names_malformed += st->names_malformed;
+    out->events -= st->name_records;
 }
 
 void ingest_stats(struct ingest *in, struct ingest_stats *out)

@@ -26,11 +26,13 @@ struct ingest_opts {
     int snaplen;                /* -s: bytes kept of each packet; 0: all */
     bool no_promisc;            /* -p */
     int buffer_kib;             /* -B: the kernel's capture buffer; 0: default */
+    bool names;                 /* read names from packets (EVENT_NAME records
+                                   follow the packets they came in) */
 };
 
 struct ingest_stats {
     uint64_t records;   /* packets or flow records read */
-    uint64_t events;    /* of those, events handed on */
+    uint64_t events;    /* of those, events handed on (names not counted) */
     uint64_t not_ip, short_, malformed;
     uint64_t clamped;   /* stragglers whose time was raised */
     uint64_t dropped;   /* lost to a full ring (live sources only) */
@@ -39,6 +41,8 @@ struct ingest_stats {
     uint64_t sock_dropped;  /* collector: datagrams the socket buffer lost */
     uint64_t agent_dropped; /* collector: packets sFlow agents could not sample */
     uint64_t seq_lost;  /* collector: lost on the way, by sequence numbers */
+    uint64_t names, names_malformed; /* names read from packets; messages that
+                                        carried names but broke their format */
     unsigned damaged;   /* inputs that ended early at damage */
 };
 

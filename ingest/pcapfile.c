@@ -16,6 +16,7 @@ struct pcapfile {
     bool classic; /* a pcap (not pcapng) file: record offsets are known */
     uint64_t offset; /* classic pcap: offset of the next record header */
     bool done;
+    struct decode_payload payload; /* of the last packet read */
 };
 
 static void *open_file(FILE *fp, const char *name, bool pcapng, const char *filter,
@@ -87,10 +88,10 @@ static void report_damage(struct pcapfile *f, struct source_stats *st, const cha
 }
 
 bool pcapfile_packet(int dlt, const struct pcap_pkthdr *h, const uint8_t *data, bool nano,
-                     struct event *ev, struct source_stats *st)
+                     struct event *ev, struct decode_payload *pl, struct source_stats *st)
 {
     st->records++;
-    enum decode_status ds = decode_packet(dlt, data, h->caplen, h->len, ev);
+    enum decode_status ds = decode_packet_payload(dlt, data, h->caplen, h->len, ev, pl);
     decode_count(&st->decode, ds);
     if (ds != DECODE_OK)
         return false;
@@ -122,7 +123,7 @@ static enum source_status pcapfile_next(void *impl, struct event *ev, struct sou
             break;
         }
         f->offset += 16 + (uint64_t)h->caplen;
-        if (pcapfile_packet(f->dlt, h, data, true, ev, st))
+        if (pcapfile_packet(f->dlt, h, data, true, ev, &f->payload, st))
             return SOURCE_EVENT;
     }
     return SOURCE_END;
@@ -134,6 +135,12 @@ static void pcapfile_destroy(void *impl)
     pcap_close(f->pcap);
     free(f->name);
     free(f);
+}
+
+static const struct decode_payload *pcapfile_payload(const void *impl)
+{
+    const struct pcapfile *f = impl;
+    return &f->payload;
 }
 
 static int pcapfile_fd(const void *impl)
@@ -180,6 +187,7 @@ const struct source_kind pcapfile_kind = {
     .next = pcapfile_next,
     .fd = pcapfile_fd,
     .destroy = pcapfile_destroy,
+    .payload = pcapfile_payload,
     .packets = true,
 };
 
@@ -190,5 +198,6 @@ const struct source_kind pcapngfile_kind = {
     .next = pcapfile_next,
     .fd = pcapfile_fd,
     .destroy = pcapfile_destroy,
+    .payload = pcapfile_payload,
     .packets = true,
 };

@@ -10,9 +10,10 @@
 extern const struct source_kind pcapfile_kind, pcapngfile_kind;
 
 /* One packet from libpcap into ev: counted in st, decoded, its time taken
- * (tv_usec holds nanoseconds when nano). False when it is not an IP
- * packet flowswarm can show (counted by why). For the live rows too. */
+ * (tv_usec holds nanoseconds when nano), its transport payload in pl.
+ * False when it is not an IP packet flowswarm can show (counted by why).
+ * For the live rows too. */
 bool pcapfile_packet(int dlt, const struct pcap_pkthdr *h, const uint8_t *data, bool nano,
-                     struct event *ev, struct source_stats *st);
+                     struct event *ev, struct decode_payload *pl, struct source_stats *st);
 
 #endif

@@ -22,6 +22,7 @@ struct pcaplive {
     bool nano;        /* the handle gives nanosecond times */
     int fd;
     double stats_at;  /* when the kernel's counters were last read */
+    struct decode_payload payload; /* of the last packet read */
 };
 
 static double now_s(void)
@@ -153,7 +154,7 @@ static enum source_status pcaplive_next(void *impl, struct event *ev, struct sou
         const u_char *data;
         int rc = pcap_next_ex(l->pcap, &h, &data);
         if (rc == 1) {
-            if (pcapfile_packet(l->dlt, h, data, l->nano, ev, st))
+            if (pcapfile_packet(l->dlt, h, data, l->nano, ev, &l->payload, st))
                 return SOURCE_EVENT;
             continue;
         }
@@ -168,6 +169,12 @@ static enum source_status pcaplive_next(void *impl, struct event *ev, struct sou
                  rc == PCAP_ERROR_BREAK ? "stopped" : pcap_geterr(l->pcap));
         return SOURCE_END;
     }
+}
+
+static const struct decode_payload *pcaplive_payload(const void *impl)
+{
+    const struct pcaplive *l = impl;
+    return &l->payload;
 }
 
 static int pcaplive_fd(const void *impl)
@@ -188,6 +195,7 @@ const struct source_kind pcaplive_kind = {
     .name = "interface",
     .open = pcaplive_open,
     .next = pcaplive_next,
+    .payload = pcaplive_payload,
     .fd = pcaplive_fd,
     .destroy = pcaplive_destroy,
     .live = true,

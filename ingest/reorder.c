@@ -107,9 +107,11 @@ bool reorder_pop(struct reorder *r, struct event *out, bool flush)
     if (r->any_released && out->time_ns < r->released) {
         int64_t shift = r->released - out->time_ns;
         out->time_ns = r->released;
-        out->end_ns = out->end_ns > INT64_MAX - shift ? INT64_MAX : out->end_ns + shift;
-        out->flags |= EVENT_CLAMPED;
-        r->clamped++;
+        if (!(out->flags & EVENT_NAME)) { /* a name is not traffic: no span, not counted */
+            out->end_ns = out->end_ns > INT64_MAX - shift ? INT64_MAX : out->end_ns + shift;
+            out->flags |= EVENT_CLAMPED;
+            r->clamped++;
+        }
     }
     r->released = out->time_ns;
     r->any_released = true;

@@ -10,6 +10,7 @@
 #include "ingest/bpfexpr.h"
 #include "ingest/collector.h"
 #include "ingest/flowfile.h"
+#include "ingest/nameread.h"
 #include "ingest/pcapfile.h"
 #include "ingest/pcaplive.h"
 
@@ -28,6 +29,7 @@ struct source {
     struct bpfexpr *records; /* the filter, for kinds that read records */
     char *name;
     struct source_stats stats;
+    struct nameread_queue *names; /* learning names: records yet to hand on */
 };
 
 /* A read-only stream that yields prefix[] first, then the rest of fp. */
@@ -185,8 +187,30 @@ struct source *source_open_live(const char *kind_name, const struct source_param
     return make(kind, NULL, p, records, err, errlen);
 }
 
+/* The names in the packet just read queue behind it. */
+static void read_names(struct source *s, const struct event *ev)
+{
+    const struct decode_payload *pl = s->kind->payload(s->impl);
+    if (pl && pl->p) {
+        struct nameread_counts c = {0};
+        nameread_packet(s->names, ev, pl->p, pl->len, &c);
+        s->stats.names += c.found;
+        s->stats.names_malformed += c.malformed;
+    }
+}
+
 enum source_status source_read(struct source *s, struct event *ev)
 {
+    if (s->names) {
+        if (nameread_pop(s->names, ev)) {
+            s->stats.name_records++;
+            return SOURCE_EVENT;
+        }
+        enum source_status st = s->kind->next(s->impl, ev, &s->stats);
+        if (st == SOURCE_EVENT)
+            read_names(s, ev);
+        return st;
+    }
     if (!s->records) /* the common case: one call, no loop */
         return s->kind->next(s->impl, ev, &s->stats);
     enum source_status st;
@@ -196,9 +220,17 @@ enum source_status source_read(struct source *s, struct event *ev)
     return st;
 }
 
+void source_learn_names(struct source *s, uint32_t id_base)
+{
+    if (!s->kind->payload || s->names)
+        return;
+    s->names = xcalloc(1, sizeof(*s->names));
+    nameread_init(s->names, id_base);
+}
+
 bool source_next(struct source *s, struct event *ev)
 {
-    if (!s->records)
+    if (!s->records && !s->names)
         return s->kind->next(s->impl, ev, &s->stats) == SOURCE_EVENT;
     return source_read(s, ev) == SOURCE_EVENT;
 }
@@ -229,6 +261,7 @@ void source_destroy(struct source *s)
         return;
     s->kind->destroy(s->impl);
     bpfexpr_destroy(s->records);
+    free(s->names);
     free(s->name);
     free(s);
 }

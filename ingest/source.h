@@ -29,6 +29,9 @@ struct source_stats {
                                  room for (SO_RXQ_OVFL) */
     uint64_t agent_dropped;   /* collector: packets sFlow agents could not
                                  sample (their own drop counters) */
+    uint64_t names;           /* names read from packets (source_learn_names) */
+    uint64_t name_records;    /* the EVENT_NAME records that carried them */
+    uint64_t names_malformed; /* DNS messages, TLS hellos that broke their format */
     uint64_t seq_lost;        /* collector: flows or datagrams the exporters''
                                  sequence numbers say never came */
 };
@@ -67,6 +70,9 @@ struct source_kind {
     /* A descriptor to poll() for more input, or -1. */
     int (*fd)(const void *impl);
     void (*destroy)(void *impl);
+    /* The TCP or UDP payload of the packet next() gave last, for reading
+     * names from it; NULL for kinds that read no packets. */
+    const struct decode_payload *(*payload)(const void *impl);
     bool live;    /* never ends by itself; must not block (ingest/README.md) */
     bool packets; /* reads packets, and filters them itself with BPF */
     bool flows;   /* yields flow records, whose start times lag their export */
@@ -100,6 +106,12 @@ enum source_status source_read(struct source *s, struct event *ev);
 
 /* The same for reading a file to its end: true for an event. */
 bool source_next(struct source *s, struct event *ev);
+
+/* From now on, the names in the packets read (DNS answers, TLS server
+ * names, HTTP hosts) follow each packet as EVENT_NAME records; id_base
+ * keeps their ids apart from other inputs'. Kinds that read no packets
+ * have none. */
+void source_learn_names(struct source *s, uint32_t id_base);
 
 const struct source_stats *source_stats(const struct source *s);
 const struct source_kind *source_kind(const struct source *s);

@@ -284,8 +284,25 @@ static size_t top_talkers(struct overlay *o, const struct swarm *s, uint32_t *to
     return ntop;
 }
 
+/* A host's label: its name, cut from the left past 40 characters (the
+ * end of a name says most), or its address. */
+static void host_label(const struct render_hud *hud, const struct addr *a, char *buf,
+                       size_t len)
+{
+    const char *name = hud && hud->name_of ? hud->name_of(hud->name_ctx, a) : NULL;
+    if (!name) {
+        addr_format(a, buf, (unsigned)len);
+        return;
+    }
+    size_t n = strlen(name);
+    if (n > 40)
+        snprintf(buf, len, "..%s", name + n - 38);
+    else
+        snprintf(buf, len, "%s", name);
+}
+
 static void host_labels(struct overlay *o, const struct swarm *s,
-                        const struct overlay_view *v, int px)
+                        const struct overlay_view *v, const struct render_hud *hud, int px)
 {
     if (!o->talkers)
         return;
@@ -298,7 +315,7 @@ static void host_labels(struct overlay *o, const struct swarm *s,
         float sx, sy;
         to_screen(v, h->x, h->y, &sx, &sy);
         char name[48];
-        addr_format(&h->addr, name, sizeof(name));
+        host_label(hud, &h->addr, name, sizeof(name));
         const float *c = palette_class[h->cls];
         const float col[4] = {0.75f + 0.25f * c[0], 0.75f + 0.25f * c[1],
                               0.75f + 0.25f * c[2], fminf(h->alpha, 1.0f)};
@@ -677,7 +694,7 @@ void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_
     legend(o, s, h, bottom);
     window_pieces(o, hud, w, h);
     hub_labels(o, s, v, text_px(13, h, 10));
-    host_labels(o, s, v, text_px(12, h, 9));
+    host_labels(o, s, v, hud, text_px(12, h, 9));
     if (o->nverts) {
         glUseProgram(o->flat_prog);
         glUniform2f(o->flat_viewport, (float)w, (float)h);

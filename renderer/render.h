@@ -40,6 +40,9 @@ struct render_hud {
     const char *prompt;   /* the filter prompt as typed; NULL: closed */
     const char *prompt_error; /* why it does not parse, or NULL */
     bool help;            /* the list of keys */
+    /* a host's name for its label, or NULL: shown instead of the address */
+    const char *(*name_of)(void *ctx, const struct addr *a);
+    void *name_ctx;
 };
 
 /* The camera a frame is drawn with: the world point at the centre of a w

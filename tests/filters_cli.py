@@ -87,9 +87,18 @@ def main():
         check(r.returncode == 2 and r.stdout == "" and err.count("\n") == 0 and
               err.startswith(f"flowswarm: --hide '{expr}': ") and word in err,
               f"--hide '{expr}': exit {r.returncode}: {err}")
-    r = run(exe, "-r", cap, "--events", "--only", "name ~ example")
-    check(r.returncode == 0 and "matches nothing yet" in r.stderr and r.stdout == "",
-          f"name ~ before names are known: {r.stderr.strip()}")
+    # names: 'name ~' keeps exactly the events a host of which has a name
+    # that matches, as --events=names prints them
+    named = events(exe, cap, "--events=names")
+    want = [e[:9] for e in named
+            if any(n != "-" and n.endswith(".ynet.co.il") for n in (e[9], e[10]))]
+    got = events(exe, cap, "--only", r"name ~ \.ynet\.co\.il$")
+    check(got == want and want, f"--only 'name ~': {len(got)} events, expected {len(want)}")
+    got = events(exe, cap, "--events=names", "--hide", r"dst name ~ ynet")
+    check(got and all("ynet" not in e[10] for e in got), "--hide 'dst name ~' kept one")
+    r = run(exe, "-r", cap, "--events", "-n", "--only", "name ~ ynet")
+    check(r.returncode == 0 and "-n turned names off" in r.stderr and r.stdout == "",
+          f"name ~ with -n: {r.stderr.strip()}")
     return finish()
 
 

@@ -1,0 +1,418 @@
+/* Names from packets: DNS answers (RFC 1035, with RFC 3596's AAAA and
+ * RFC 6762's multicast DNS), the TLS server_name extension (RFC 8446
+ * section 4.1.2, RFC 6066 section 3) and the HTTP Host header (RFC 9112
+ * section 3.2). Every read goes through a cursor; a DNS name is followed
+ * through compression pointers only backwards, so a pointer loop ends as
+ * a malformed message. */
+#include "ingest/nameread.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/cursor.h"
+
+void nameread_init(struct nameread_queue *q, uint32_t id_base)
+{
+    q->head = q->n = 0;
+    q->next_id = id_base;
+}
+
+bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr *addr,
+                      const char *name, size_t len, enum event_name_origin origin)
+{
+    if (len == 0 || len > NAMEREAD_MAX_LEN)
+        return false;
+    unsigned parts = (unsigned)((len + EVENT_NAME_TEXT - 1) / EVENT_NAME_TEXT);
+    if (q->n + parts > NAMEREAD_QUEUE)
+        return false;
+    uint32_t id = q->next_id++;
+    for (unsigned i = 0; i < parts; i++) {
+        struct event *r = &q->rec[(q->head + q->n++) % NAMEREAD_QUEUE];
+        memset(r, 0, sizeof(*r));
+        r->time_ns = time_ns;
+        r->flags = EVENT_NAME;
+        r->src = *addr;
+        size_t at = (size_t)i * EVENT_NAME_TEXT, take = len - at;
+        if (take > EVENT_NAME_TEXT)
+            take = EVENT_NAME_TEXT;
+        r->name.id = id;
+        r->name.part = (uint8_t)i;
+        r->name.parts = (uint8_t)parts;
+        r->name.len = (uint8_t)take;
+        r->name.origin = (uint8_t)origin;
+        memcpy(r->name.text, name + at, take);
+    }
+    return true;
+}
+
+bool nameread_pop(struct nameread_queue *q, struct event *out)
+{
+    if (!q->n)
+        return false;
+    *out = q->rec[q->head];
+    q->head = (q->head + 1) % NAMEREAD_QUEUE;
+    q->n--;
+    return true;
+}
+
+/* ---- DNS ---- */
+
+enum { NAME_BAD = -1, NAME_ODD = -2 }; /* malformed; well formed but unprintable */
+
+/* A host name's bytes: what DNS allows and a label can show. */
+static bool name_byte(uint8_t b)
+{
+    return b > 0x20 && b < 0x7f;
+}
+
+/* The name at off in the message, as text: its length, NAME_BAD or
+ * NAME_ODD. *after is the offset just past it where it was written. */
+static int dns_name(const uint8_t *m, size_t len, size_t off, char *out, size_t *after)
+{
+    size_t pos = off, n = 0, end = 0;
+    bool jumped = false, odd = false;
+    for (int jumps = 0;;) {
+        if (pos >= len)
+            return NAME_BAD;
+        uint8_t b = m[pos];
+        if (b == 0) {
+            if (!jumped)
+                end = pos + 1;
+            break;
+        }
+        if ((b & 0xc0) == 0xc0) {
+            if (pos + 1 >= len)
+                return NAME_BAD;
+            size_t to = (size_t)(b & 0x3f) << 8 | m[pos + 1];
+            if (!jumped)
+                end = pos + 2;
+            if (to >= pos || ++jumps > 64) /* only backwards: no loops */
+                return NAME_BAD;
+            jumped = true;
+            pos = to;
+            continue;
+        }
+        if (b & 0xc0) /* extended label types: obsolete */
+            return NAME_BAD;
+        if (pos + 1 + b > len || n + (n > 0) + b > NAMEREAD_MAX_LEN)
+            return NAME_BAD;
+        if (n)
+            out[n++] = '.';
+        for (unsigned i = 0; i < b; i++) {
+            uint8_t c = m[pos + 1 + i];
+            odd |= !name_byte(c) || c == '.';
+            out[n++] = (char)c;
+        }
+        pos += 1u + b;
+    }
+    out[n] = 0;
+    *after = end;
+    return odd ? NAME_ODD : (int)n;
+}
+
+enum { DNS_RRS = 48 }; /* answers read from one message at most */
+
+struct dns_rr {
+    uint16_t type;
+    char owner[NAMEREAD_MAX_LEN + 1];
+    char target[NAMEREAD_MAX_LEN + 1]; /* CNAME, PTR */
+    struct addr addr;               /* A, AAAA */
+};
+
+/* "4.3.2.1.in-addr.arpa" or ip6.arpa's 32 nibbles to an address. */
+static bool reverse_addr(const char *s, struct addr *a)
+{
+    size_t n = strlen(s);
+    memset(a, 0, sizeof(*a));
+    if (n > 13 && strcasecmp(s + n - 13, ".in-addr.arpa") == 0) {
+        unsigned v = 0, digits = 0, k = 0;
+        for (size_t i = 0; i <= n - 13; i++) {
+            char ch = i < n - 13 ? s[i] : '.';
+            if (ch >= '0' && ch <= '9' && digits < 3) {
+                v = v * 10 + (unsigned)(ch - '0');
+                digits++;
+            } else if (ch == '.' && digits && v <= 255 && k < 4) {
+                a->b[3 - k++] = (uint8_t)v;
+                v = digits = 0;
+            } else {
+                return false;
+            }
+        }
+        a->family = 4;
+        return k == 4;
+    }
+    if (n == 72 && strcasecmp(s + 63, ".ip6.arpa") == 0) {
+        for (int i = 0; i < 32; i++) {
+            char c = s[62 - 2 * i];
+            int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+            if (d < 0 || s[63 - 2 * i] != '.')
+                return false;
+            a->b[i / 2] |= (uint8_t)(i % 2 ? d : d << 4);
+        }
+        a->family = 6;
+        return true;
+    }
+    return false;
+}
+
+/* The answers of one message into rr (DNS_RRS + 1 of them: the last is
+ * scratch); -1 when it breaks the format before its answers end, else the
+ * count kept. */
+static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr)
+{
+    struct cursor c = cur_make(m, len);
+    cur_skip(&c, 4);
+    uint16_t qd = cur_u16be(&c), an = cur_u16be(&c);
+    cur_skip(&c, 4);
+    if (c.err)
+        return -1;
+    char scratch[NAMEREAD_MAX_LEN + 1];
+    for (unsigned i = 0; i < qd; i++) {
+        size_t after;
+        if (dns_name(m, len, c.off, scratch, &after) == NAME_BAD)
+            return -1;
+        c.off = after;
+        cur_skip(&c, 4);
+        if (c.err)
+            return -1;
+    }
+    *nrr = 0;
+    for (unsigned i = 0; i < an; i++) {
+        struct dns_rr *r = &rr[*nrr];
+        size_t after;
+        int on = dns_name(m, len, c.off, r->owner, &after);
+        if (on == NAME_BAD)
+            return -1;
+        c.off = after;
+        uint16_t type = cur_u16be(&c), cls = cur_u16be(&c) & 0x7fff; /* mDNS: cache flush */
+        cur_skip(&c, 4);
+        uint16_t rdlen = cur_u16be(&c);
+        size_t rd = c.off;
+        cur_skip(&c, rdlen);
+        if (c.err)
+            return -1;
+        if (cls != 1 || on == NAME_ODD || *nrr == DNS_RRS)
+            continue;
+        r->type = type;
+        if (type == 1 || type == 28) { /* A, AAAA */
+            unsigned want = type == 1 ? 4 : 16;
+            if (rdlen != want)
+                return -1;
+            memset(&r->addr, 0, sizeof(r->addr));
+            r->addr.family = type == 1 ? 4 : 6;
+            memcpy(r->addr.b, m + rd, want);
+            ++*nrr;
+        } else if (type == 5 || type == 12) { /* CNAME, PTR */
+            int tn = dns_name(m, rd + rdlen, rd, r->target, &after);
+            if (tn == NAME_BAD)
+                return -1;
+            if (tn > 0 && (type == 5 || reverse_addr(r->owner, &r->addr)))
+                ++*nrr;
+        }
+    }
+    return *nrr;
+}
+
+/* The name a client asked for that led to owner: back up the CNAME chain
+ * (at most 16 links, which also ends a loop of CNAMEs). */
+static const char *chain_head(const struct dns_rr *rr, int n, const char *owner)
+{
+    for (int hops = 0; hops < 16; hops++) {
+        const char *up = NULL;
+        for (int i = 0; i < n && !up; i++)
+            if (rr[i].type == 5 && strcasecmp(rr[i].target, owner) == 0 &&
+                strcasecmp(rr[i].owner, owner) != 0)
+                up = rr[i].owner;
+        if (!up)
+            break;
+        owner = up;
+    }
+    return owner;
+}
+
+int nameread_dns(const uint8_t *p, size_t len, nameread_found_fn found, void *ctx)
+{
+    if (len < 12)
+        return -1;
+    uint16_t flags = (uint16_t)(p[2] << 8 | p[3]);
+    if (!(flags & 0x8000) || (flags >> 11 & 15) != 0) /* a response to a query */
+        return 0;
+    struct dns_rr rr[DNS_RRS + 1]; /* the last is where answers past DNS_RRS are read */
+    int n = 0;
+    bool bad = dns_answers(p, len, rr, &n) < 0;
+    int got = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = rr[i].type == 12 ? rr[i].target
+                           : rr[i].type == 5 ? NULL
+                                             : chain_head(rr, n, rr[i].owner);
+        if (name && *name) {
+            found(ctx, &rr[i].addr, name, strlen(name));
+            got++;
+        }
+    }
+    return bad ? -1 : got;
+}
+
+/* ---- TLS ClientHello ---- */
+
+static int host_text(const uint8_t *s, size_t n, char *out, size_t outlen)
+{
+    if (n == 0 || n > NAMEREAD_MAX_LEN || n >= outlen)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        if (!(c == '-' || c == '.' || c == '_' || (c >= '0' && c <= '9') ||
+              ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+            return 0;
+        out[i] = (char)c;
+    }
+    out[n] = 0;
+    return 1;
+}
+
+int nameread_tls_sni(const uint8_t *p, size_t len, char *out, size_t outlen)
+{
+    struct cursor c = cur_make(p, len);
+    if (cur_u8(&c) != 0x16 || cur_u8(&c) != 3) /* a handshake record */
+        return 0;
+    cur_skip(&c, 1);
+    uint16_t reclen = cur_u16be(&c);
+    if (c.err)
+        return 0;
+    struct cursor h = cur_sub(&c, reclen); /* what of the record was captured */
+    if (cur_u8(&h) != 1) /* ClientHello */
+        return 0;
+    cur_skip(&h, 3 + 2 + 32); /* length, legacy version, random */
+    uint8_t sid = cur_u8(&h);
+    if (sid > 32)
+        return h.err ? 0 : -1;
+    cur_skip(&h, sid);
+    uint16_t cs = cur_u16be(&h);
+    cur_skip(&h, cs);
+    uint8_t comp = cur_u8(&h);
+    cur_skip(&h, comp);
+    uint16_t extlen = cur_u16be(&h);
+    if (h.err)
+        return 0; /* cut before the extensions: the hello goes on in the next segment */
+    struct cursor e = cur_sub(&h, extlen);
+    while (cur_left(&e) >= 4) {
+        uint16_t type = cur_u16be(&e), elen = cur_u16be(&e);
+        if (type != 0) {
+            cur_skip(&e, elen);
+            continue;
+        }
+        struct cursor s = cur_sub(&e, elen);
+        bool whole = s.len == elen; /* else the capture cut it */
+        cur_skip(&s, 2);            /* the list's length */
+        uint8_t kind = cur_u8(&s);
+        uint16_t nlen = cur_u16be(&s);
+        const uint8_t *name = cur_bytes(&s, nlen);
+        if (s.err)
+            return whole ? -1 : 0;
+        if (kind != 0)
+            return 0;
+        return host_text(name, nlen, out, outlen) ? 1 : -1;
+    }
+    return 0;
+}
+
+/* ---- HTTP ---- */
+
+int nameread_http_host(const uint8_t *p, size_t len, char *out, size_t outlen)
+{
+    static const char *const methods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ",
+                                          "OPTIONS ", "PATCH ", "CONNECT "};
+    bool request = false;
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]) && !request; i++) {
+        size_t m = strlen(methods[i]);
+        request = len > m && memcmp(p, methods[i], m) == 0;
+    }
+    if (!request)
+        return 0;
+    if (len > 8192)
+        len = 8192;
+    for (size_t i = 0; i + 7 < len; i++) {
+        if (p[i] != '\n')
+            continue;
+        if (p[i + 1] == '\r' || p[i + 1] == '\n') /* the end of the header */
+            return 0;
+        if (strncasecmp((const char *)p + i + 1, "host:", 5) != 0)
+            continue;
+        size_t a = i + 6, b;
+        while (a < len && (p[a] == ' ' || p[a] == '\t'))
+            a++;
+        for (b = a; b < len && p[b] != '\r' && p[b] != '\n' && p[b] != ':'; b++)
+            ;
+        if (b == len || a == b || p[a] == '[') /* cut, empty, or an IPv6 literal */
+            return 0;
+        if (!host_text(p + a, b - a, out, outlen))
+            return -1;
+        unsigned char bin[4];
+        if (inet_pton(AF_INET, out, bin) == 1) /* an address is not a name */
+            return 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- one packet ---- */
+
+struct found_ctx {
+    struct nameread_queue *q;
+    const struct event *ev;
+    enum event_name_origin origin;
+    struct nameread_counts *c;
+    int left;
+};
+
+static void queue_found(void *ctx, const struct addr *a, const char *name, size_t len)
+{
+    struct found_ctx *f = ctx;
+    if (f->left <= 0)
+        return;
+    f->left--;
+    if (nameread_push(f->q, f->ev->time_ns, a, name, len, f->origin))
+        f->c->found++;
+}
+
+void nameread_packet(struct nameread_queue *q, const struct event *ev, const uint8_t *p, size_t len,
+                struct nameread_counts *c)
+{
+    if (!p || len == 0)
+        return;
+    if (ev->proto == 17 && (ev->sport == 53 || ev->sport == 5353)) {
+        struct found_ctx f = {q, ev, ev->sport == 53 ? NAME_DNS : NAME_MDNS, c,
+                              NAMEREAD_PER_PACKET};
+        if (nameread_dns(p, len, queue_found, &f) < 0)
+            c->malformed++;
+        return;
+    }
+    if (ev->proto != 6)
+        return;
+    if (ev->sport == 53) { /* DNS over TCP: the first message of the segment */
+        uint16_t mlen = len >= 2 ? (uint16_t)(p[0] << 8 | p[1]) : 0;
+        if (mlen >= 12 && (size_t)mlen + 2 <= len) {
+            struct found_ctx f = {q, ev, NAME_DNS, c, NAMEREAD_PER_PACKET};
+            if (nameread_dns(p + 2, mlen, queue_found, &f) < 0)
+                c->malformed++;
+        }
+        return;
+    }
+    char name[NAMEREAD_MAX_LEN + 1];
+    int r = 0;
+    enum event_name_origin origin = NAME_SNI;
+    if (p[0] == 0x16)
+        r = nameread_tls_sni(p, len, name, sizeof(name));
+    else if (p[0] >= 'A' && p[0] <= 'Z') {
+        r = nameread_http_host(p, len, name, sizeof(name));
+        origin = NAME_HTTP;
+    }
+    if (r < 0)
+        c->malformed++;
+    else if (r > 0 && nameread_push(q, ev->time_ns, &ev->dst, name, strlen(name), origin))
+        c->found++;
+}
