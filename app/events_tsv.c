@@ -113,10 +113,11 @@ static void print_event(void *ctx, const struct event *e)
 /* Live input: lines as events arrive, until the user stops it. What has
  * come is written at once, in one write a buffer (a write per line would
  * cap a collector at a few hundred thousand flows a second). */
-static void pump_live(struct feed *f, struct ingest *in)
+static void pump_live(struct feed *f, struct ingest *in, struct learn *learn)
 {
     while (!pipeline_interrupted() && !feed_ended(f)) {
         ingest_wait(in, 100);
+        learn_poll(learn);
         feed_until(f, INT64_MAX, false);
         fflush(stdout);
     }
@@ -131,9 +132,13 @@ int events_tsv_run(const struct options *o)
     io.file_order = true;
     struct filters *flt = filters_create(o, false, err, sizeof(err));
     /* names cost a little: learnt only when printed or a rule asks */
-    bool names = !o->no_names && (o->events_names || (flt && filters_need_names(flt)));
-    io.names = names;
-    struct learn *learn = names ? learn_create(o) : NULL;
+    bool want = o->events_names || (flt && filters_need_names(flt));
+    struct learn *learn = NULL;
+    if (flt && want && !learn_create(o, &learn, err, sizeof(err))) {
+        filters_destroy(flt);
+        flt = NULL;
+    }
+    io.names = learn_from_packets(learn);
     if (flt)
         filters_use_names(flt, learn ? learn_name_of : NULL, learn);
     struct ingest *in = flt ? ingest_create(&io, err, sizeof(err)) : NULL;
@@ -163,7 +168,7 @@ int events_tsv_run(const struct options *o)
                                                      .names_ctx = learn});
     filters_attach(flt, f);
     if (live)
-        pump_live(f, in);
+        pump_live(f, in, learn);
     while (!live && !feed_ended(f))
         feed_until(f, INT64_MAX, true);
     feed_destroy(f);

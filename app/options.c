@@ -53,6 +53,7 @@ static bool parse_stop(const char *s, struct options *o, char *err, size_t errle
 static bool parse_hide(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_only(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_events(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_names(const char *s, struct options *o, char *err, size_t errlen);
 
 static const struct opt table[] = {
     {"read", 'r', OPT_CUSTOM, F(inputs), .arg = "FILE", .parse = parse_input,
@@ -90,6 +91,11 @@ static const struct opt table[] = {
     {"no-names", 'n', OPT_FLAG, F(no_names),
      .help = "learn no host names from DNS answers, TLS server\n"
              "names and HTTP Host headers"},
+    {"names", 0, OPT_CUSTOM, F(name_files), .arg = "FILE", .parse = parse_names,
+     .help = "host names from FILE, followed as it grows: dnsmasq's\n"
+             "log-queries, Zeek's dns.log, resource records (a zone,\n"
+             "dig, unbound-control dump_cache) or a hosts file;\n"
+             "repeatable"},
 
     {"expression", 0, OPT_TRAILING, F(filter),
      .help = "a BPF filter, as in tcpdump (e.g. 'not port 22'); on flow\n"
@@ -339,6 +345,15 @@ static bool add_rule(const char *s, bool hide, struct options *o, char *err, siz
     return true;
 }
 
+static bool parse_names(const char *s, struct options *o, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    o->name_files = xreallocarray(o->name_files, o->nname_files + 1, sizeof(*o->name_files));
+    o->name_files[o->nname_files++] = s;
+    return true;
+}
+
 static bool parse_events(const char *s, struct options *o, char *err, size_t errlen)
 {
     (void)err;
@@ -582,6 +597,7 @@ void options_free(struct options *o)
     free(o->ifaces);
     free(o->collect);
     free(o->rules);
+    free(o->name_files);
     free(o->filter);
     memset(o, 0, sizeof(*o));
 }

@@ -31,7 +31,9 @@ struct options {
     char *filter;        /* trailing BPF expression, joined; owned */
     bool events;         /* --events */
     bool events_names;   /* --events=names: with the hosts' names */
-    bool no_names;       /* -n: learn no names */
+    bool no_names;       /* -n: learn no names from packets */
+    const char **name_files; /* --names, in order; the array is owned */
+    size_t nname_files;
     bool quiet;          /* -q */
     bool stop_at_end;    /* --stop-at-end */
     int width, height;   /* --size */

@@ -132,7 +132,8 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     struct pipeline *p = xcalloc(1, sizeof(*p));
     p->o = o;
     struct ingest_opts io = pipeline_ingest_opts(o);
-    p->learn = learn_create(o);
+    if (!learn_create(o, &p->learn, err, errlen))
+        goto fail;
     if (!(p->filters = filters_create(o, true, err, errlen)))
         goto fail;
     filters_use_names(p->filters, p->learn ? learn_name_of : NULL, p->learn);
@@ -229,6 +230,7 @@ static void refilter(struct pipeline *p)
 void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block)
 {
     struct timeline *tl = p->tl;
+    learn_poll(p->learn); /* --names files that grew */
     if (p->live) {
         p->clock = pipeline_wall_ns();
         feed_until(p->feed, p->clock, false);

@@ -56,7 +56,8 @@ bool pipeline_drop_privileges(struct pipeline *p, char *err, size_t errlen);
  * when the options leave no span. */
 int pipeline_start(struct pipeline *p, bool block, char *err, size_t errlen);
 
-/* Moves the clock to show_ns of shown time and feeds every event due;
+/* Moves the clock to show_ns of shown time and feeds every event due
+ * (the --names files are looked at for more, twice a second at most);
  * on stdin, idle stretches longer than --skip-idle are jumped over. When
  * the filters changed, what the swarm shows is tested again. */
 void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block);

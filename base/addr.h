@@ -16,6 +16,13 @@ struct addr {
  * (a side a record does not name) reads as 0.0.0.0. */
 const char *addr_format(const struct addr *a, char *buf, unsigned len);
 
+/* The address a reverse-lookup name spells: "4.3.2.1.in-addr.arpa", or
+ * ip6.arpa's 32 nibbles. False for any other name. */
+bool addr_from_reverse(const char *name, struct addr *a);
+
+/* An address in text (inet_pton's forms); false when it is not one. */
+bool addr_parse(const char *s, struct addr *a);
+
 static inline bool addr_equal(const struct addr *a, const struct addr *b)
 {
     if (a->family != b->family)

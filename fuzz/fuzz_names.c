@@ -1,11 +1,12 @@
 /* libFuzzer target: the name readers (DNS answers, TLS ClientHello,
  * HTTP Host) and the records and cache behind them. The first byte picks
- * how the payload arrived (UDP DNS, mDNS, TCP DNS, another TCP port); the
- * rest is the payload. Every name that comes out must be one a label
+ * how the payload arrived (UDP DNS, mDNS, TCP DNS, another TCP port), or
+ * that it is lines of a --names file; the rest is the payload. Every name that comes out must be one a label
  * can show, within a DNS name's length, and whole again in the cache. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/namelog.h"
 #include "analyze/names.h"
 #include "ingest/nameread.h"
 
@@ -34,6 +35,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cache = names_create(32);
     if (size < 1)
         return 0;
+    if (data[0] % 5 == 4) { /* name log lines, one reader for the input */
+        struct namelog *l = namelog_create();
+        const char *p = (const char *)data + 1, *end = (const char *)data + size;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            char *line = malloc(len ? len : 1); /* exact size */
+            memcpy(line, p, len);
+            namelog_line(l, line, len, found, NULL);
+            free(line);
+            p += len + 1;
+        }
+        namelog_destroy(l);
+        return 0;
+    }
     size_t n = size - 1;
     uint8_t *p = malloc(n ? n : 1); /* exact size: an overread leaves it */
     memcpy(p, data + 1, n);

@@ -153,6 +153,25 @@ def main():
     counts["fuzz_filter"] = len(fexprs)
     # a real exporter's datagrams (softflowd exporting the bundled sample
     # as NetFlow v5, v9 and IPFIX), kept beside this script
+    # name logs for fuzz_names (mode byte 4): Zeek's dns.logs as they are,
+    # and the other forms as their programs write them
+    zeek = os.path.join(data, "zeek-dns")
+    for name in sorted(os.listdir(zeek)) if os.path.isdir(zeek) else ():
+        with open(os.path.join(zeek, name), "rb") as f:
+            put(out, "fuzz_names", b"\x04" + f.read(MAX_SEED))
+        counts["fuzz_names"] = counts.get("fuzz_names", 0) + 1
+    for text in (
+            "Dec  2 17:01:32 dnsmasq[13324]: query[A] www.office.test from 127.0.0.1\n"
+            "Dec  2 17:01:32 dnsmasq[13324]: reply www.office.test is <CNAME>\n"
+            "Dec  2 17:01:32 dnsmasq[13324]: reply srv.office.test is 10.77.0.1\n",
+            "www.office.test.\t300\tIN\tCNAME\tsrv.office.test.\n"
+            "srv.office.test.\t300\tIN\tA\t10.77.0.1\n"
+            "1.0.77.10.in-addr.arpa. 300 IN PTR srv.office.test.\n"
+            "local-data: \"gw.office.test. AAAA 2001:db8::1\"\n",
+            "127.0.0.1 localhost\n::1 localhost ip6-localhost # loopback\n",
+            '{"ts":1.0,"query":"w.example.org","answers":["e.cdn.net","198.51.100.7"]}\n'):
+        put(out, "fuzz_names", b"\x04" + text.encode())
+        counts["fuzz_names"] = counts.get("fuzz_names", 0) + 1
     # and pmacct's sFlow probe sampling it, for fuzz_sflow
     for kind in ("netflow", "sflow"):
         here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds", kind)

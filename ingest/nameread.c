@@ -120,45 +120,6 @@ struct dns_rr {
     struct addr addr;               /* A, AAAA */
 };
 
-/* "4.3.2.1.in-addr.arpa" or ip6.arpa's 32 nibbles to an address. */
-static bool reverse_addr(const char *s, struct addr *a)
-{
-    size_t n = strlen(s);
-    memset(a, 0, sizeof(*a));
-    if (n > 13 && strcasecmp(s + n - 13, ".in-addr.arpa") == 0) {
-        unsigned v = 0, digits = 0, k = 0;
-        for (size_t i = 0; i <= n - 13; i++) {
-            char ch = i < n - 13 ? s[i] : '.';
-            if (ch >= '0' && ch <= '9' && digits < 3) {
-                v = v * 10 + (unsigned)(ch - '0');
-                digits++;
-            } else if (ch == '.' && digits && v <= 255 && k < 4) {
-                a->b[3 - k++] = (uint8_t)v;
-                v = digits = 0;
-            } else {
-                return false;
-            }
-        }
-        a->family = 4;
-        return k == 4;
-    }
-    if (n == 72 && strcasecmp(s + 63, ".ip6.arpa") == 0) {
-        for (int i = 0; i < 32; i++) {
-            char c = s[62 - 2 * i];
-            int d = c >= '0' && c <= '9'   ? c - '0'
-                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                           : -1;
-            if (d < 0 || s[63 - 2 * i] != '.')
-                return false;
-            a->b[i / 2] |= (uint8_t)(i % 2 ? d : d << 4);
-        }
-        a->family = 6;
-        return true;
-    }
-    return false;
-}
-
 /* The answers of one message into rr (DNS_RRS + 1 of them: the last is
  * scratch); -1 when it breaks the format before its answers end, else the
  * count kept. */
@@ -210,7 +171,7 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
             int tn = dns_name(m, rd + rdlen, rd, r->target, &after);
             if (tn == NAME_BAD)
                 return -1;
-            if (tn > 0 && (type == 5 || reverse_addr(r->owner, &r->addr)))
+            if (tn > 0 && (type == 5 || addr_from_reverse(r->owner, &r->addr)))
                 ++*nrr;
         }
     }

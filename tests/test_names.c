@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/namelog.h"
 #include "analyze/names.h"
 #include "check.h"
 #include "ingest/nameread.h"
@@ -354,6 +355,89 @@ static void test_cache_bound(void)
     names_destroy(nm);
 }
 
+/* One line through a log reader: the names it gives, as "ADDR=NAME ...". */
+static int log_line(struct namelog *l, const char *line, char *out, size_t outlen)
+{
+    struct got g = {0};
+    int r = namelog_line(l, line, strlen(line), collect, &g);
+    out[0] = 0;
+    for (int i = 0; i < g.n; i++) {
+        char a[64];
+        size_t at = strlen(out);
+        snprintf(out + at, outlen - at, "%s%s=%s", i ? " " : "",
+                 addr_format(&g.addr[i], a, sizeof(a)), g.name[i]);
+    }
+    return r;
+}
+
+static void test_logs(void)
+{
+    char out[512];
+    struct namelog *l = namelog_create();
+    /* dnsmasq: a CNAME chain named by the name asked for; a query ends it */
+    CHECK(log_line(l, "Dec  2 17:01:32 dnsmasq[1]: query[A] www.office.test from 127.0.0.1",
+                   out, sizeof(out)) == 0);
+    CHECK(log_line(l, "Dec  2 17:01:32 dnsmasq[1]: reply www.office.test is <CNAME>", out,
+                   sizeof(out)) == 0);
+    CHECK(log_line(l, "Dec  2 17:01:32 dnsmasq[1]: reply srv.office.test is 10.77.0.1", out,
+                   sizeof(out)) == 1 && strcmp(out, "10.77.0.1=www.office.test") == 0);
+    CHECK(log_line(l, "Dec  2 17:01:33 dnsmasq[1]: query[AAAA] x.test from 127.0.0.1", out,
+                   sizeof(out)) == 0);
+    CHECK(log_line(l, "Dec  2 17:01:33 dnsmasq[1]: 7 127.0.0.1/5353 cached x.test is 2001:db8::4",
+                   out, sizeof(out)) == 1 && strcmp(out, "2001:db8::4=x.test") == 0);
+    CHECK(log_line(l, "Dec  2 17:01:33 dnsmasq[1]: reply y.test is NXDOMAIN", out,
+                   sizeof(out)) == 0);
+    CHECK(log_line(l, "Dec  2 17:01:33 dnsmasq[1]: /etc/hosts h.test is 10.0.0.9", out,
+                   sizeof(out)) == 1 && strcmp(out, "10.0.0.9=h.test") == 0);
+    namelog_destroy(l);
+
+    /* resource records: dig, zone files, unbound's cache dump and config */
+    l = namelog_create();
+    CHECK(log_line(l, ";; ANSWER SECTION:", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "www.office.test.\t300\tIN\tCNAME\tsrv.office.test.", out,
+                   sizeof(out)) == 0);
+    CHECK(log_line(l, "srv.office.test. 300 IN A 10.77.0.1", out, sizeof(out)) == 1 &&
+          strcmp(out, "10.77.0.1=www.office.test") == 0);
+    CHECK(log_line(l, "srv.office.test. IN A 0", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "9.0.0.10.in-addr.arpa. 60 IN PTR nine.office.test.", out,
+                   sizeof(out)) == 1 && strcmp(out, "10.0.0.9=nine.office.test") == 0);
+    CHECK(log_line(l, "local-data: \"gw.office.test. A 10.77.0.254\"", out, sizeof(out)) == 1 &&
+          strcmp(out, "10.77.0.254=gw.office.test") == 0);
+    CHECK(log_line(l, "a.test. 60 IN A 2001:db8::1", out, sizeof(out)) == 0); /* wrong family */
+    CHECK(log_line(l, "a.test. 60 IN MX 10 mail.test.", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "what is this line", out, sizeof(out)) == -1);
+    /* a hosts file */
+    CHECK(log_line(l, "192.0.2.10   nas.office.test nas   # the NAS", out, sizeof(out)) == 1 &&
+          strcmp(out, "192.0.2.10=nas.office.test") == 0);
+    CHECK(log_line(l, "::1 localhost ip6-localhost", out, sizeof(out)) == 1);
+    CHECK(log_line(l, "192.0.2.11 10.0.0.1", out, sizeof(out)) == 0); /* not a name */
+    /* Zeek JSON */
+    CHECK(log_line(l, "{\"ts\":1.5,\"query\":\"w.example.org\",\"answers\":[\"e.cdn.net\","
+                      "\"198.51.100.7\", \"2001:db8::7\"],\"TTLs\":[60.0]}",
+                   out, sizeof(out)) == 2 &&
+          strcmp(out, "198.51.100.7=w.example.org 2001:db8::7=w.example.org") == 0);
+    CHECK(log_line(l, "{\"query\":\"w.example.org\",\"answers\":[\"198.51.100.7", out,
+                   sizeof(out)) == 0); /* cut */
+    namelog_destroy(l);
+
+    /* Zeek TSV, driven by its header: a separator other than tab too */
+    l = namelog_create();
+    CHECK(log_line(l, "#separator \\x7c", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "#set_separator|;", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "#unset_field|-", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "#fields|ts|answers|uid|query", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "1.0|cdn.example;203.0.113.5;203.0.113.6|C1|img.example", out,
+                   sizeof(out)) == 2 &&
+          strcmp(out, "203.0.113.5=img.example 203.0.113.6=img.example") == 0);
+    CHECK(log_line(l, "1.0|203.0.113.5|C1|-", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "1.0|203.0.113.5", out, sizeof(out)) == -1); /* too few fields */
+    /* a NUL separator is refused (found by fuzzing: sets were split past
+     * the line's end) */
+    CHECK(log_line(l, "#set_separator|\\x00", out, sizeof(out)) == 0);
+    CHECK(log_line(l, "1.0|203.0.113.5;203.0.113.6|C1|x.example", out, sizeof(out)) == 2);
+    namelog_destroy(l);
+}
+
 int main(void)
 {
     test_dns_chain();
@@ -363,5 +447,6 @@ int main(void)
     test_http();
     test_records();
     test_cache_bound();
+    test_logs();
     return check_done("names");
 }
