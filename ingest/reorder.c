@@ -1,6 +1,9 @@
-/* Time reorder as a binary min-heap on (time, arrival sequence): ties
- * leave in arrival order, so the output is deterministic. The heap moves
- * small keys; the events themselves stay put in a slot pool. */
+/* Time reorder on (time, arrival sequence): ties leave in arrival order,
+ * so the output is deterministic. Most input comes in time order: an
+ * event no older than the last one queued joins a FIFO, which stays
+ * sorted by itself and costs nothing to keep; only an event older than
+ * that goes into a binary min-heap. The next out is the smaller of the
+ * two heads. Both move small keys; the events stay put in a slot pool. */
 #include "ingest/reorder.h"
 
 #include <assert.h>
@@ -15,7 +18,9 @@ struct slot {
 };
 
 struct reorder {
-    struct slot *heap;
+    struct slot *heap;  /* the stragglers: n_heap of them */
+    struct slot *fifo;  /* those that came in order: a ring of cap */
+    size_t n_heap, fifo_head, n_fifo;
     struct event *pool;
     uint32_t *free_idx; /* stack of unused pool places */
     size_t n, cap;
@@ -35,6 +40,7 @@ struct reorder *reorder_create(const struct reorder_opts *opts)
     if (r->cap > (1u << 24))
         r->cap = 1u << 24;
     r->heap = xcalloc(r->cap, sizeof(*r->heap));
+    r->fifo = xcalloc(r->cap, sizeof(*r->fifo));
     r->pool = xcalloc(r->cap, sizeof(*r->pool));
     r->free_idx = xcalloc(r->cap, sizeof(*r->free_idx));
     for (size_t i = 0; i < r->cap; i++)
@@ -48,6 +54,7 @@ void reorder_destroy(struct reorder *r)
     if (!r)
         return;
     free(r->heap);
+    free(r->fifo);
     free(r->pool);
     free(r->free_idx);
     free(r);
@@ -61,49 +68,69 @@ static bool less(const struct slot *a, const struct slot *b)
 void reorder_push(struct reorder *r, const struct event *ev)
 {
     assert(r->n < r->cap);
-    size_t i = r->n++;
+    r->n++;
     uint32_t idx = r->free_idx[r->cap - r->n];
     r->pool[idx] = *ev;
     struct slot s = {.key = ev->time_ns, .seq = r->seq++ & ((UINT64_C(1) << 40) - 1),
                      .idx = idx};
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!less(&s, &r->heap[parent]))
-            break;
-        r->heap[i] = r->heap[parent];
-        i = parent;
+    if (r->n_fifo == 0 || r->fifo[(r->fifo_head + r->n_fifo - 1) % r->cap].key <= s.key) {
+        r->fifo[(r->fifo_head + r->n_fifo++) % r->cap] = s;
+    } else {
+        size_t i = r->n_heap++;
+        while (i > 0) {
+            size_t parent = (i - 1) / 2;
+            if (!less(&s, &r->heap[parent]))
+                break;
+            r->heap[i] = r->heap[parent];
+            i = parent;
+        }
+        r->heap[i] = s;
     }
-    r->heap[i] = s;
     if (ev->time_ns > r->newest)
         r->newest = ev->time_ns;
 }
 
-bool reorder_pop(struct reorder *r, struct event *out, bool flush)
+/* Removes the heap's top. */
+static void heap_pop(struct reorder *r)
 {
-    if (r->n == 0)
-        return false;
-    const struct slot *top = &r->heap[0];
-    bool due = flush || r->n >= r->cap ||
-               (r->newest - top->key >= r->window_ns);
-    if (!due)
-        return false;
-    *out = r->pool[top->idx];
-    r->free_idx[r->cap - r->n] = (uint32_t)top->idx;
-    struct slot last = r->heap[--r->n];
+    struct slot last = r->heap[--r->n_heap];
     size_t i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
-        if (c >= r->n)
+        if (c >= r->n_heap)
             break;
-        if (c + 1 < r->n && less(&r->heap[c + 1], &r->heap[c]))
+        if (c + 1 < r->n_heap && less(&r->heap[c + 1], &r->heap[c]))
             c++;
         if (!less(&r->heap[c], &last))
             break;
         r->heap[i] = r->heap[c];
         i = c;
     }
-    if (r->n > 0)
+    if (r->n_heap > 0)
         r->heap[i] = last;
+}
+
+bool reorder_pop(struct reorder *r, struct event *out, bool flush)
+{
+    if (r->n == 0)
+        return false;
+    const struct slot *f = r->n_fifo ? &r->fifo[r->fifo_head] : NULL;
+    const struct slot *h = r->n_heap ? &r->heap[0] : NULL;
+    bool from_fifo = f && (!h || less(f, h));
+    const struct slot *top = from_fifo ? f : h;
+    bool due = flush || r->n >= r->cap ||
+               (r->newest - top->key >= r->window_ns);
+    if (!due)
+        return false;
+    *out = r->pool[top->idx];
+    r->free_idx[r->cap - r->n] = (uint32_t)top->idx;
+    r->n--;
+    if (from_fifo) {
+        r->fifo_head = (r->fifo_head + 1) % r->cap;
+        r->n_fifo--;
+    } else {
+        heap_pop(r);
+    }
     if (r->any_released && out->time_ns < r->released) {
         int64_t shift = r->released - out->time_ns;
         out->time_ns = r->released;
