@@ -1,6 +1,6 @@
 /* The address-to-name cache: open addressing with linear probing and
- * backward-shift deletion, so that evicting never leaves tombstones. When
- * full, the entry named longest ago among the next few from a moving hand
+ * backward-shift deletion, so that evicting never leaves tombstones. It
+ * grows with what it holds, up to twice its capacity in slots; when full, the entry named longest ago among the next few from a moving hand
  * makes room. Names learnt most often are counted in a small table where
  * a name that collides with a busier one wears it down before taking its
  * place (heavy hitters keep theirs). */
@@ -53,11 +53,8 @@ struct names *names_create(size_t capacity)
 {
     struct names *n = xcalloc(1, sizeof(*n));
     n->capacity = capacity ? capacity : 65536;
-    size_t size = 16;
-    while (size < n->capacity * 2)
-        size *= 2;
-    n->slots = xcalloc(size, sizeof(*n->slots));
-    n->mask = size - 1;
+    n->slots = xcalloc(1024, sizeof(*n->slots)); /* grows with what it holds */
+    n->mask = 1023;
     return n;
 }
 
@@ -157,11 +154,27 @@ static void count_name(struct names *n, const char *name)
     m->count = 1;
 }
 
+/* Twice the slots, while that keeps under twice the capacity. */
+static void grow(struct names *n)
+{
+    struct entry *old = n->slots;
+    size_t size = n->mask + 1;
+    n->slots = xcalloc(size * 2, sizeof(*n->slots));
+    n->mask = size * 2 - 1;
+    n->hand = 0;
+    for (size_t i = 0; i < size; i++)
+        if (old[i].addr.family)
+            n->slots[find(n, &old[i].addr)] = old[i];
+    free(old);
+}
+
 void names_learn(struct names *n, const struct addr *a, const char *name, size_t len,
                  enum event_name_origin origin, int64_t time_ns)
 {
     if (!a->family || len == 0)
         return;
+    if ((n->held + 1) * 2 > n->mask + 1 && (n->mask + 1) < n->capacity * 2)
+        grow(n);
     size_t i = find(n, a);
     if (!n->slots[i].addr.family && n->held == n->capacity) {
         evict_one(n);

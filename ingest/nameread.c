@@ -14,8 +14,41 @@
 
 void nameread_init(struct nameread_queue *q, uint32_t id_base)
 {
-    q->head = q->n = 0;
+    memset(q, 0, sizeof(*q));
     q->next_id = id_base;
+}
+
+static uint64_t mix64(uint64_t h) /* MurmurHash3's finalizer */
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Hashes of an address and of a name, eight bytes at a time; never 0
+ * (an empty slot's). */
+static uint64_t addr_hash(const struct addr *a)
+{
+    uint64_t w[2];
+    memcpy(w, a->b, 16);
+    return mix64(mix64(w[0] ^ a->family) ^ w[1]) | 1;
+}
+
+static uint64_t name_hash(const char *name, size_t len)
+{
+    uint64_t h = len * 0x9e3779b97f4a7c15ULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, name + i, 8);
+        h = mix64(h ^ v);
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, name + i, len - i);
+    return mix64(h ^ tail) | 1;
 }
 
 bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr *addr,
@@ -23,6 +56,11 @@ bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr 
 {
     if (len == 0 || len > NAMEREAD_MAX_LEN)
         return false;
+    uint64_t ak = addr_hash(addr), nk = name_hash(name, len);
+    struct nameread_seen *seen = &q->seen[(ak >> 32) % NAMEREAD_SEEN];
+    if (seen->addr_key == ak && seen->name_key == nk && time_ns >= seen->time_ns &&
+        time_ns - seen->time_ns < NAMEREAD_REPEAT_NS)
+        return true; /* the address's last name, sent lately: the cache has it */
     unsigned parts = (unsigned)((len + EVENT_NAME_TEXT - 1) / EVENT_NAME_TEXT);
     if (q->n + parts > NAMEREAD_QUEUE)
         return false;
@@ -43,6 +81,9 @@ bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr 
         r->name.origin = (uint8_t)origin;
         memcpy(r->name.text, name + at, take);
     }
+    seen->addr_key = ak;
+    seen->name_key = nk;
+    seen->time_ns = time_ns;
     return true;
 }
 
@@ -67,29 +108,23 @@ static bool name_byte(uint8_t b)
 }
 
 /* The name at off in the message, as text: its length, NAME_BAD or
- * NAME_ODD. *after is the offset just past it where it was written. */
-static int dns_name(const uint8_t *m, size_t len, size_t off, char *out, size_t *after)
+ * NAME_ODD. Pointers are followed only backwards. */
+static int dns_name(const uint8_t *m, size_t len, size_t off, char *out)
 {
-    size_t pos = off, n = 0, end = 0;
-    bool jumped = false, odd = false;
+    size_t pos = off, n = 0;
+    bool odd = false;
     for (int jumps = 0;;) {
         if (pos >= len)
             return NAME_BAD;
         uint8_t b = m[pos];
-        if (b == 0) {
-            if (!jumped)
-                end = pos + 1;
+        if (b == 0)
             break;
-        }
         if ((b & 0xc0) == 0xc0) {
             if (pos + 1 >= len)
                 return NAME_BAD;
             size_t to = (size_t)(b & 0x3f) << 8 | m[pos + 1];
-            if (!jumped)
-                end = pos + 2;
             if (to >= pos || ++jumps > 64) /* only backwards: no loops */
                 return NAME_BAD;
-            jumped = true;
             pos = to;
             continue;
         }
@@ -107,22 +142,96 @@ static int dns_name(const uint8_t *m, size_t len, size_t off, char *out, size_t 
         pos += 1u + b;
     }
     out[n] = 0;
-    *after = end;
     return odd ? NAME_ODD : (int)n;
+}
+
+/* The offset just past the name written at off (its pointers are not
+ * followed: a pointer ends a name where it is written), or 0 when it
+ * runs off the message or points forwards. */
+static size_t dns_skip(const uint8_t *m, size_t len, size_t off)
+{
+    for (size_t pos = off; pos < len;) {
+        uint8_t b = m[pos];
+        if (b == 0)
+            return pos + 1;
+        if ((b & 0xc0) == 0xc0) {
+            if (pos + 1 >= len || ((size_t)(b & 0x3f) << 8 | m[pos + 1]) >= pos)
+                return 0;
+            return pos + 2;
+        }
+        if (b & 0xc0)
+            return 0;
+        pos += 1u + b;
+    }
+    return 0;
+}
+
+/* The label at *pos of the name being walked (pointers followed, only
+ * backwards): its length byte's offset, or SIZE_MAX at the name's end
+ * or on damage (*bad set). */
+static size_t next_label(const uint8_t *m, size_t len, size_t *pos, int *jumps, bool *bad)
+{
+    for (;;) {
+        if (*pos >= len) {
+            *bad = true;
+            return SIZE_MAX;
+        }
+        uint8_t b = m[*pos];
+        if (b == 0)
+            return SIZE_MAX;
+        if ((b & 0xc0) == 0xc0) {
+            size_t to = *pos + 1 < len ? (size_t)(b & 0x3f) << 8 | m[*pos + 1] : SIZE_MAX;
+            if (to >= *pos || ++*jumps > 64) {
+                *bad = true;
+                return SIZE_MAX;
+            }
+            *pos = to;
+            continue;
+        }
+        if ((b & 0xc0) || *pos + 1 + b > len) {
+            *bad = true;
+            return SIZE_MAX;
+        }
+        size_t at = *pos;
+        *pos += 1u + b;
+        return at;
+    }
+}
+
+/* Whether the names at a and b are the same, case ignored. */
+static bool dns_same(const uint8_t *m, size_t len, size_t a, size_t b)
+{
+    int ja = 0, jb = 0;
+    bool bad = false;
+    for (int labels = 0; labels < 128; labels++) {
+        size_t la = next_label(m, len, &a, &ja, &bad), lb = next_label(m, len, &b, &jb, &bad);
+        if (bad || la == SIZE_MAX || lb == SIZE_MAX)
+            return !bad && la == lb;
+        if (la == lb)
+            continue; /* the same bytes: the rest is shared too, but walk on */
+        uint8_t n = m[la];
+        if (n != m[lb])
+            return false;
+        for (unsigned i = 1; i <= n; i++) {
+            uint8_t x = m[la + i], y = m[lb + i];
+            if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z'))
+                return false;
+        }
+    }
+    return false;
 }
 
 enum { DNS_RRS = 48 }; /* answers read from one message at most */
 
 struct dns_rr {
     uint16_t type;
-    char owner[NAMEREAD_MAX_LEN + 1];
-    char target[NAMEREAD_MAX_LEN + 1]; /* CNAME, PTR */
-    struct addr addr;               /* A, AAAA */
+    size_t owner; /* offsets of the names in the message */
+    size_t target; /* CNAME, PTR: the name in its data */
+    struct addr addr; /* A, AAAA */
 };
 
-/* The answers of one message into rr (DNS_RRS + 1 of them: the last is
- * scratch); -1 when it breaks the format before its answers end, else the
- * count kept. */
+/* The answers of one message into rr (their names still offsets); -1
+ * when it breaks the format before its answers end, else the count kept. */
 static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr)
 {
     struct cursor c = cur_make(m, len);
@@ -131,10 +240,9 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
     cur_skip(&c, 4);
     if (c.err)
         return -1;
-    char scratch[NAMEREAD_MAX_LEN + 1];
     for (unsigned i = 0; i < qd; i++) {
-        size_t after;
-        if (dns_name(m, len, c.off, scratch, &after) == NAME_BAD)
+        size_t after = dns_skip(m, len, c.off);
+        if (!after)
             return -1;
         c.off = after;
         cur_skip(&c, 4);
@@ -143,10 +251,8 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
     }
     *nrr = 0;
     for (unsigned i = 0; i < an; i++) {
-        struct dns_rr *r = &rr[*nrr];
-        size_t after;
-        int on = dns_name(m, len, c.off, r->owner, &after);
-        if (on == NAME_BAD)
+        size_t owner = c.off, after = dns_skip(m, len, c.off);
+        if (!after)
             return -1;
         c.off = after;
         uint16_t type = cur_u16be(&c), cls = cur_u16be(&c) & 0x7fff; /* mDNS: cache flush */
@@ -156,9 +262,11 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
         cur_skip(&c, rdlen);
         if (c.err)
             return -1;
-        if (cls != 1 || on == NAME_ODD || *nrr == DNS_RRS)
+        if (cls != 1 || *nrr == DNS_RRS)
             continue;
+        struct dns_rr *r = &rr[*nrr];
         r->type = type;
+        r->owner = owner;
         if (type == 1 || type == 28) { /* A, AAAA */
             unsigned want = type == 1 ? 4 : 16;
             if (rdlen != want)
@@ -168,31 +276,32 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
             memcpy(r->addr.b, m + rd, want);
             ++*nrr;
         } else if (type == 5 || type == 12) { /* CNAME, PTR */
-            int tn = dns_name(m, rd + rdlen, rd, r->target, &after);
-            if (tn == NAME_BAD)
+            size_t end = dns_skip(m, rd + rdlen, rd);
+            if (!end)
                 return -1;
-            if (tn > 0 && (type == 5 || addr_from_reverse(r->owner, &r->addr)))
-                ++*nrr;
+            r->target = rd;
+            ++*nrr;
         }
     }
     return *nrr;
 }
 
-/* The name a client asked for that led to owner: back up the CNAME chain
- * (at most 16 links, which also ends a loop of CNAMEs). */
-static const char *chain_head(const struct dns_rr *rr, int n, const char *owner)
+/* The name a client asked for that led to the owner at o: back up the
+ * CNAME chain (at most 16 links, which also ends a loop of CNAMEs). */
+static size_t chain_head(const uint8_t *m, size_t len, const struct dns_rr *rr, int n,
+                         size_t o)
 {
     for (int hops = 0; hops < 16; hops++) {
-        const char *up = NULL;
-        for (int i = 0; i < n && !up; i++)
-            if (rr[i].type == 5 && strcasecmp(rr[i].target, owner) == 0 &&
-                strcasecmp(rr[i].owner, owner) != 0)
-                up = rr[i].owner;
-        if (!up)
+        int up = -1;
+        for (int i = 0; i < n && up < 0; i++)
+            if (rr[i].type == 5 && dns_same(m, len, rr[i].target, o) &&
+                !dns_same(m, len, rr[i].owner, o))
+                up = i;
+        if (up < 0)
             break;
-        owner = up;
+        o = rr[up].owner;
     }
-    return owner;
+    return o;
 }
 
 int nameread_dns(const uint8_t *p, size_t len, nameread_found_fn found, void *ctx)
@@ -202,16 +311,39 @@ int nameread_dns(const uint8_t *p, size_t len, nameread_found_fn found, void *ct
     uint16_t flags = (uint16_t)(p[2] << 8 | p[3]);
     if (!(flags & 0x8000) || (flags >> 11 & 15) != 0) /* a response to a query */
         return 0;
-    struct dns_rr rr[DNS_RRS + 1]; /* the last is where answers past DNS_RRS are read */
+    struct dns_rr rr[DNS_RRS];
     int n = 0;
     bool bad = dns_answers(p, len, rr, &n) < 0;
     int got = 0;
+    char name[NAMEREAD_MAX_LEN + 1], target[NAMEREAD_MAX_LEN + 1];
+    size_t named = SIZE_MAX; /* the owner whose head is in name */
+    int named_len = 0;
     for (int i = 0; i < n; i++) {
-        const char *name = rr[i].type == 12 ? rr[i].target
-                           : rr[i].type == 5 ? NULL
-                                             : chain_head(rr, n, rr[i].owner);
-        if (name && *name) {
-            found(ctx, &rr[i].addr, name, strlen(name));
+        if (rr[i].type == 5)
+            continue;
+        if (rr[i].type == 12) { /* PTR: the owner spells the address */
+            struct addr a;
+            int on = dns_name(p, len, rr[i].owner, name);
+            int tn = dns_name(p, len, rr[i].target, target);
+            if (on == NAME_BAD || tn == NAME_BAD) {
+                bad = true;
+                continue;
+            }
+            if (on > 0 && tn > 0 && addr_from_reverse(name, &a)) {
+                found(ctx, &a, target, (size_t)tn);
+                got++;
+            }
+            named = SIZE_MAX;
+            continue;
+        }
+        if (rr[i].owner != named) {
+            named = rr[i].owner;
+            named_len = dns_name(p, len, chain_head(p, len, rr, n, rr[i].owner), name);
+            if (named_len == NAME_BAD)
+                bad = true;
+        }
+        if (named_len > 0) {
+            found(ctx, &rr[i].addr, name, (size_t)named_len);
             got++;
         }
     }

@@ -14,14 +14,27 @@
 #include "base/event.h"
 
 enum {
-    NAMEREAD_MAX_LEN = 253,  /* the longest DNS name in text (RFC 1035) */
-    NAMEREAD_QUEUE = 256,    /* records waiting to leave */
-    NAMEREAD_PER_PACKET = 32 /* names taken from one packet at most */
+    NAMEREAD_MAX_LEN = 253,   /* the longest DNS name in text (RFC 1035) */
+    NAMEREAD_QUEUE = 256,     /* records waiting to leave */
+    NAMEREAD_PER_PACKET = 32, /* names taken from one packet at most */
+    NAMEREAD_SEEN = 16384     /* addresses whose last name sent is remembered */
 };
 
+/* A name answered again for an address whose last name it already was,
+ * within this much capture time, is not sent again: DNS repeats itself
+ * (every client, every TTL), and the cache already holds it. A different
+ * name always goes, so the latest answer still wins. */
+#define NAMEREAD_REPEAT_NS INT64_C(60000000000)
+
 struct nameread_counts {
-    uint64_t found;     /* names read */
+    uint64_t found;     /* names read (repeats within NAMEREAD_REPEAT_NS too) */
     uint64_t malformed; /* DNS messages or hellos that broke their own rules */
+};
+
+/* The name sent for an address last (their hashes), and when. */
+struct nameread_seen {
+    uint64_t addr_key, name_key;
+    int64_t time_ns;
 };
 
 /* The records one source has yet to hand on. */
@@ -29,6 +42,7 @@ struct nameread_queue {
     struct event rec[NAMEREAD_QUEUE];
     unsigned head, n;
     uint32_t next_id;
+    struct nameread_seen seen[NAMEREAD_SEEN]; /* by the address's hash */
 };
 
 /* Starts an empty queue whose name ids begin at id_base (one range per
@@ -44,7 +58,8 @@ void nameread_packet(struct nameread_queue *q, const struct event *ev, const uin
 bool nameread_pop(struct nameread_queue *q, struct event *out);
 
 /* Queues name (len bytes) for addr as records of the given time and
- * origin. False when the queue has no room for all of it. */
+ * origin, unless it is the name last sent for addr, within
+ * NAMEREAD_REPEAT_NS. False when the queue has no room for all of it. */
 bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr *addr,
                       const char *name, size_t len, enum event_name_origin origin);
 

@@ -153,14 +153,17 @@ static void test_dns_broken(void)
     put8(&m, 20);
     put16(&m, 1), put16(&m, 1);
     CHECK(nameread_dns(m.b, m.n, collect, &g) == -1);
-    /* a label, then a pointer back to it: the name would grow for ever */
-    header(&m, 0x8180, 1, 0);
+    /* a label, then a pointer back to it: the name would grow for ever
+     * (an answer's owner: the question is only passed over) */
+    header(&m, 0x8180, 0, 1);
     put8(&m, 3);
     put8(&m, 'a'), put8(&m, 'b'), put8(&m, 'c');
     put8(&m, 0xc0);
     put8(&m, 12);
-    put16(&m, 1), put16(&m, 1);
-    CHECK(nameread_dns(m.b, m.n, collect, &g) == -1);
+    rr_head(&m, 1, 4);
+    put8(&m, 10), put8(&m, 0), put8(&m, 0), put8(&m, 3);
+    g.n = 0;
+    CHECK(nameread_dns(m.b, m.n, collect, &g) == -1 && g.n == 0);
     /* an A record of 5 bytes */
     header(&m, 0x8180, 0, 1);
     put_name(&m, "x.test");
@@ -321,10 +324,21 @@ static void test_records(void)
     const char *recent[4];
     CHECK(names_recent(nm, recent, 4) == 2 && strcmp(recent[0], "short.example") == 0);
     names_destroy(nm);
+    /* the same pair again within a minute is not sent again; after it, or
+     * with another name, it is */
+    nameread_init(&q, 0);
+    CHECK(nameread_push(&q, 1000, &a, "x.test", 6, NAME_DNS) && q.n == 1);
+    CHECK(nameread_push(&q, 2000, &a, "x.test", 6, NAME_DNS) && q.n == 1);
+    CHECK(nameread_push(&q, 3000, &a, "y.test", 6, NAME_DNS) && q.n == 2);
+    CHECK(nameread_push(&q, 3000 + NAMEREAD_REPEAT_NS, &a, "y.test", 6, NAME_DNS) && q.n == 3);
+    /* a flip back to the earlier name goes out: the latest answer wins */
+    CHECK(nameread_push(&q, 4000 + NAMEREAD_REPEAT_NS, &a, "x.test", 6, NAME_DNS) && q.n == 4);
     /* a full queue takes no part of a name */
     nameread_init(&q, 0);
     int pushed = 0;
-    while (nameread_push(&q, 1, &a, longname, strlen(longname), NAME_DNS))
+    while (pushed < 1000 && nameread_push(&q, pushed, &(struct addr){.family = 4,
+                                                                    .b = {10, 9, 0, (uint8_t)pushed}},
+                                          longname, strlen(longname), NAME_DNS))
         pushed++;
     CHECK(pushed == NAMEREAD_QUEUE / 3);
 }
