@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/services.h"
 #include "base/xalloc.h"
 #include "filter/expr.h"
 #include "timeline/timeline.h"
@@ -54,6 +55,7 @@ static bool parse_hide(const char *s, struct options *o, char *err, size_t errle
 static bool parse_only(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_events(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_names(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_services(const char *s, struct options *o, char *err, size_t errlen);
 
 static const struct opt table[] = {
     {"read", 'r', OPT_CUSTOM, F(inputs), .arg = "FILE", .parse = parse_input,
@@ -109,6 +111,10 @@ static const struct opt table[] = {
              "'bytes > 1M' (a host's total), 'name ~ REGEX'"},
     {"only", 0, OPT_CUSTOM, F(rules), .arg = "EXPR", .parse = parse_only,
      .help = "show only the traffic EXPR matches; repeatable (all must match)"},
+    {"services", 0, OPT_CUSTOM, 0, .arg = "FILE", .parse = parse_services,
+     .help = "your own services: 'PORT/PROTO NAME [CLASS]' lines\n"
+             "('8081/tcp myapp web'); they override the built-in\n"
+             "table; give it before the filters that name them"},
     {"top", 0, OPT_INT, F(top), 0, 1000000, .arg = "N", .expect = "expected 0 to 1000000",
      .help = "show only the N busiest hosts by bytes so far (0: all)"},
     {"filters", 0, OPT_STRING, F(filters_file), .arg = "FILE",
@@ -343,6 +349,16 @@ static bool add_rule(const char *s, bool hide, struct options *o, char *err, siz
     o->rules = xreallocarray(o->rules, o->nrules + 1, sizeof(*o->rules));
     o->rules[o->nrules++] = (struct rule_arg){hide, s};
     return true;
+}
+
+static bool parse_services(const char *s, struct options *o, char *err, size_t errlen)
+{
+    (void)o;
+    char why[400];
+    if (services_load(s, why, sizeof(why)))
+        return true;
+    snprintf(err, errlen, "%s", why);
+    return false;
 }
 
 static bool parse_names(const char *s, struct options *o, char *err, size_t errlen)

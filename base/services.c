@@ -2,7 +2,11 @@
  * the service side of a conversation. */
 #include "base/services.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 struct service {
@@ -52,8 +56,16 @@ static const struct service table[] = {
     {11211, 0, SVC_DB, "memcache"},    {27017, 6, SVC_DB, "mongodb"},
 };
 
+/* The user's own entries (--services), looked at before the table; set
+ * once at the start, before any thread reads them. */
+static struct service *users;
+static size_t nusers;
+
 static const struct service *lookup(uint8_t proto, uint16_t port)
 {
+    for (size_t i = nusers; i-- > 0;) /* a later line overrides an earlier one */
+        if (users[i].port == port && (users[i].proto == 0 || users[i].proto == proto))
+            return &users[i];
     size_t lo = 0, hi = sizeof(table) / sizeof(table[0]);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -162,6 +174,9 @@ bool services_name_known(const char *name)
 
 uint16_t services_port_of(const char *name)
 {
+    for (size_t i = nusers; i-- > 0;)
+        if (strcasecmp(users[i].name, name) == 0)
+            return users[i].port;
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcasecmp(table[i].name, name) == 0)
             return table[i].port;
@@ -187,4 +202,92 @@ int services_class_of(const char *word)
 const char *services_class_words(void)
 {
     return "web, dns, mail, file, remote, db, infra, media, icmp, other";
+}
+
+/* One line: "PORT/PROTO NAME [CLASS]"; false with why. */
+static bool parse_line(char *line, struct service *out, char *why, size_t whylen)
+{
+    char *port = strtok(line, " \t"), *name = strtok(NULL, " \t"), *cls = strtok(NULL, " \t");
+    char *extra = strtok(NULL, " \t");
+    char *slash = port ? strchr(port, '/') : NULL;
+    if (!port || !name || extra || !slash) {
+        snprintf(why, whylen, "expected 'PORT/PROTO NAME [CLASS]', as in '8081/tcp myapp web'");
+        return false;
+    }
+    *slash = 0;
+    char *end;
+    errno = 0;
+    long p = strtol(port, &end, 10);
+    if (errno || end == port || *end || p < 1 || p > 65535) {
+        snprintf(why, whylen, "'%s' is not a port from 1 to 65535", port);
+        return false;
+    }
+    const char *proto = slash + 1;
+    uint8_t pr = strcasecmp(proto, "tcp") == 0    ? 6
+                 : strcasecmp(proto, "udp") == 0  ? 17
+                 : strcasecmp(proto, "sctp") == 0 ? 132
+                 : strcasecmp(proto, "any") == 0  ? 0
+                                                  : 255;
+    if (pr == 255) {
+        snprintf(why, whylen, "'%s' is not tcp, udp, sctp or any", proto);
+        return false;
+    }
+    size_t n = strlen(name);
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)name[i]) && !strchr("-_.+", name[i]))
+            n = 0;
+    if (n == 0 || n > 31) {
+        snprintf(why, whylen, "'%s' is not a service name (letters, digits, - _ . +; at most "
+                 "31)", name);
+        return false;
+    }
+    int c = cls ? services_class_of(cls) : SVC_OTHER;
+    if (c < 0 || c == SVC_ICMP) {
+        snprintf(why, whylen, "'%s' is not a class (%s)", cls, services_class_words());
+        return false;
+    }
+    *out = (struct service){.port = (uint16_t)p, .proto = pr, .cls = (uint8_t)c};
+    out->name = strdup(name);
+    return out->name != NULL;
+}
+
+bool services_load(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return false;
+    }
+    char line[512], why[200];
+    unsigned lineno = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        line[strcspn(line, "\r\n")] = 0;
+        if (line[strspn(line, " \t")] == 0)
+            continue;
+        struct service s;
+        if (!(ok = parse_line(line, &s, why, sizeof(why)))) {
+            snprintf(err, errlen, "line %u: %s", lineno, why);
+            break;
+        }
+        struct service *grown = realloc(users, (nusers + 1) * sizeof(*users));
+        if (!grown) {
+            free((char *)s.name);
+            snprintf(err, errlen, "out of memory");
+            ok = false;
+            break;
+        }
+        users = grown;
+        users[nusers++] = s;
+    }
+    if (ok && ferror(f)) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        ok = false;
+    }
+    fclose(f);
+    return ok;
 }

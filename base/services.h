@@ -50,6 +50,13 @@ uint16_t services_port_of(const char *name);
  * services_class_name(); -1 for none. */
 int services_class_of(const char *word);
 
+/* Adds the entries of a services file: "PORT/PROTO NAME [CLASS]" lines
+ * (PROTO tcp, udp, sctp or any; CLASS one of services_class_words(),
+ * default other; '#' comments). They override the table, and a later
+ * line an earlier one. Call it at the start, before other threads run.
+ * False with why in err ("line 3: ...", or the system's word). */
+bool services_load(const char *path, char *err, size_t errlen);
+
 /* The short names of the classes, "web, dns, ...", for messages. */
 const char *services_class_words(void);
 

@@ -87,6 +87,31 @@ def main():
         check(r.returncode == 2 and r.stdout == "" and err.count("\n") == 0 and
               err.startswith(f"flowswarm: --hide '{expr}': ") and word in err,
               f"--hide '{expr}': exit {r.returncode}: {err}")
+    # --services: the user's names and classes override the table's
+    with tempfile.TemporaryDirectory() as tmp:
+        svc = os.path.join(tmp, "services")
+        with open(svc, "w") as f:
+            f.write("# ours\n80/tcp weblegacy db\n8081/tcp myapp web  # unused here\n")
+        got = events(exe, cap, "--services", svc, "--only", "class db")
+        want = [e for e in every if e[3] == "6" and "80" in (e[4], e[5])]
+        check(got == want and want, f"--services, class db: {len(got)} events, "
+              f"expected the {len(want)} of port 80")
+        got = events(exe, cap, "--services", svc, "--only", "service weblegacy")
+        check(got == want, f"--services, service weblegacy: {len(got)} events")
+        for text, word in (("99999/tcp x\n", "line 1: '99999' is not a port"),
+                           ("\n80/icmp x\n", "line 2: 'icmp' is not tcp, udp, sctp or any"),
+                           ("80/tcp x fancy\n", "'fancy' is not a class"),
+                           ("80/tcp\n", "expected 'PORT/PROTO NAME [CLASS]'")):
+            with open(svc, "w") as f:
+                f.write(text)
+            r = run(exe, "-r", cap, "--events", "--services", svc)
+            err = r.stderr.strip()
+            check(r.returncode == 2 and r.stdout == "" and err.count("\n") == 0 and
+                  err.startswith(f"flowswarm: --services {svc}: ") and word in err,
+                  f"bad services file {text!r}: exit {r.returncode}: {err}")
+        r = run(exe, "-r", cap, "--events", "--services", os.path.join(tmp, "none"))
+        check(r.returncode == 2 and "No such file" in r.stderr, f"missing: {r.stderr}")
+
     # names: 'name ~' keeps exactly the events a host of which has a name
     # that matches, as --events=names prints them
     named = events(exe, cap, "--events=names")
