@@ -112,8 +112,7 @@ void filters_destroy(struct filters *f)
 static bool count_stage(void *ctx, struct event *ev)
 {
     struct filters *f = ctx;
-    if (f->counting)
-        talkers_add(f->talk, ev);
+    talkers_add(f->talk, ev);
     return true;
 }
 
@@ -167,7 +166,8 @@ static bool filter_stage(void *ctx, struct event *ev)
 
 void filters_attach(struct filters *f, struct feed *feed)
 {
-    feed_add_stage(feed, &(struct feed_stage){count_stage, f});
+    if (f->counting) /* fixed once the rules are first read */
+        feed_add_stage(feed, &(struct feed_stage){count_stage, f});
     feed_add_stage(feed, &(struct feed_stage){filter_stage, f});
 }
 

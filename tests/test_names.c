@@ -27,7 +27,7 @@ static void collect(void *ctx, const struct addr *a, const char *name, size_t le
 
 /* A DNS message under construction. */
 struct msg {
-    uint8_t b[1024];
+    uint8_t b[2048];
     size_t n;
 };
 
