@@ -2,7 +2,6 @@
  * nodes, and their evaluation over one event. */
 #include "filter/expr.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <regex.h>
@@ -199,20 +198,6 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
     return true;
 }
 
-static bool parse_addr(const char *s, struct addr *a)
-{
-    memset(a, 0, sizeof(*a));
-    if (inet_pton(AF_INET, s, a->b) == 1) {
-        a->family = 4;
-        return true;
-    }
-    if (inet_pton(AF_INET6, s, a->b) == 1) {
-        a->family = 6;
-        return true;
-    }
-    return false;
-}
-
 /* A port number or a service name from the table. */
 static bool parse_port(const char *s, uint16_t *out)
 {
@@ -270,14 +255,14 @@ static bool net_value(struct parser *p, struct node *nd)
     unsigned long len;
     if (slash) {
         *slash = 0;
-        if (!parse_addr(w, &nd->addr) ||
+        if (!addr_parse(w, &nd->addr) ||
             !parse_uint(slash + 1, nd->addr.family == 4 ? 32 : 128, &len)) {
             fail(p, "'net' needs a network such as 10.0.0.0/8 or 2001:db8::/32");
             return false;
         }
         prefix = (unsigned)len;
     } else if (strchr(w, ':')) {
-        if (!parse_addr(w, &nd->addr)) {
+        if (!addr_parse(w, &nd->addr)) {
             fail(p, "'net' needs a network such as 2001:db8::/32");
             return false;
         }
@@ -290,7 +275,7 @@ static bool net_value(struct parser *p, struct node *nd)
     if (!slash && is_word(p, "mask")) {
         lex(p);
         struct addr mask;
-        if (p->t != T_WORD || !parse_addr(tok_text(p, m, sizeof(m)), &mask) ||
+        if (p->t != T_WORD || !addr_parse(tok_text(p, m, sizeof(m)), &mask) ||
             mask.family != nd->addr.family) {
             fail(p, "'mask' needs a netmask such as 255.255.0.0");
             return false;
@@ -520,7 +505,7 @@ static bool name_value(struct parser *p, struct node *nd)
 static bool host_value(struct parser *p, struct node *nd)
 {
     char w[80];
-    if (p->t != T_WORD || !parse_addr(tok_text(p, w, sizeof(w)), &nd->addr)) {
+    if (p->t != T_WORD || !addr_parse(tok_text(p, w, sizeof(w)), &nd->addr)) {
         fail(p, "'host' needs an IPv4 or IPv6 address (names are not looked up)");
         return false;
     }
