@@ -110,7 +110,7 @@ static void add_service(struct talker *h, uint8_t proto, uint16_t port, uint64_t
 
 void talkers_add(struct talkers *t, const struct event *ev)
 {
-    uint16_t port = services_port(ev->proto, ev->sport, ev->dport);
+    uint16_t port = services_event_port(ev);
     const struct addr *ends[2] = {&ev->src, &ev->dst};
     for (int k = 0; k < 2; k++) {
         if (!ends[k]->family || (k == 1 && addr_equal(ends[0], ends[1])))

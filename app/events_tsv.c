@@ -12,6 +12,7 @@
 #include "app/learn.h"
 #include "app/pipeline.h"
 #include "app/privs.h"
+#include "app/watch.h"
 
 /* Decimal digits of v at p, at least width of them; returns the end. */
 static char *put_u(char *p, uint64_t v, int width)
@@ -166,12 +167,16 @@ int events_tsv_run(const struct options *o)
                                                      .sink_ctx = &pr, .from_ns = INT64_MIN,
                                                      .names = learn ? learn_take : NULL,
                                                      .names_ctx = learn});
+    /* the scans stage marks client ports and probes for the filters */
+    struct watch *watch = watch_create(o);
+    watch_attach(watch, f);
     filters_attach(flt, f);
     if (live)
         pump_live(f, in, learn);
     while (!live && !feed_ended(f))
         feed_until(f, INT64_MAX, true);
     feed_destroy(f);
+    watch_destroy(watch);
     int status = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "flowswarm: writing the events failed\n");

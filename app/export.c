@@ -166,10 +166,8 @@ static int step(struct export *x)
     glctx_begin_frame(p->ctx, &w, &h);
     /* a still of the last frame: the others are not drawn, and need no
      * histogram */
-    struct render_hud *hud = hud_update(p->hud,
-                                        &(struct hud_sources){p->feed, p->in, p->tl, p->sw,
-                                                              p->live, p->filters, p->learn},
-                                        p->clock, x->enc ? w : 0, h);
+    struct hud_sources src = pipeline_hud_sources(p);
+    struct render_hud *hud = hud_update(p->hud, &src, p->clock, x->enc ? w : 0, h);
     if (!x->enc)
         render_skip(p->rnd, p->sw, w, h, x->dt);
     else if (!encode_frame(x, hud, w, h))
@@ -214,11 +212,8 @@ static int step_live(struct export *x)
             return 0;
         }
     } else {
-        struct render_hud *hud = hud_update(
-            p->hud,
-            &(struct hud_sources){p->feed, p->in, p->tl, p->sw, p->live,
-                                  p->filters, p->learn},
-            p->clock, w, h);
+        struct hud_sources src = pipeline_hud_sources(p);
+        struct render_hud *hud = hud_update(p->hud, &src, p->clock, w, h);
         if (!encode_frame(x, hud, w, h))
             return 0;
     }
@@ -266,6 +261,7 @@ static bool finish(struct export *x)
         return false;
     }
     pipeline_report_input(x->p->in, o->quiet);
+    watch_report(x->p->watch, o->quiet);
     if (x->enc && !o->quiet && x->p->live)
         fprintf(stderr, "flowswarm: recorded %" PRId64 " frames (%.1f s) to %s, %" PRId64
                 " of them repeated (rendering fell behind)\n",

@@ -102,6 +102,7 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
     update_rates(h, src->sw, clock);
     h->view.name_of = src->learn ? learn_name_of : NULL;
     h->view.name_ctx = src->learn;
+    h->view.scanners = watch_scanners(src->watch);
     h->view.filters = NULL;
     h->view.hidden = 0;
     if (src->filters) {

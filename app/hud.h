@@ -10,6 +10,7 @@
 #include "app/feed.h"
 #include "app/filters.h"
 #include "app/learn.h"
+#include "app/watch.h"
 #include "ingest/ingest.h"
 #include "renderer/render.h"
 #include "swarm/swarm.h"
@@ -32,6 +33,7 @@ struct hud_sources {
     bool live;        /* the clock is wall time: show LIVE and the lag */
     const struct filters *filters; /* the filters in force, or NULL */
     struct learn *learn;  /* the names learnt, or NULL */
+    const struct watch *watch; /* the scans stage, or NULL */
 };
 
 /* Brings the HUD to the frame at clock, w by h pixels: counters, rates

@@ -122,6 +122,34 @@ static const struct opt table[] = {
              "read again when it changes, written when the window's\n"
              "keys change the filters"},
 
+    {"scan-ports", 0, OPT_INT, F(scan_ports), 2, 65535, .def = "5", .arg = "N",
+     .section = "Scans", .expect = "expected 2 to 65535",
+     .help = "a host whose probes of N ports of one host wait or\n"
+             "fail within --scan-window is a scanner (default 5,\n"
+             "Snort sfPortscan's port count at low sensitivity).\n"
+             "A probe (a SYN; a FIN, NULL or XMAS segment; a UDP\n"
+             "datagram; a ping) fails when a reset or nothing\n"
+             "answers it"},
+    {"scan-hosts", 0, OPT_INT, F(scan_hosts), 2, 1000000, .def = "25", .arg = "N",
+     .expect = "expected 2 to 1000000",
+     .help = "... or whose probes fail on one port of N hosts, or\n"
+             "whose pings N hosts leave unanswered (default 25,\n"
+             "Zeek's Scan::addr_scan_threshold)"},
+    {"scan-window", 0, OPT_DOUBLE, F(scan_window), 1, 86400, .def = "300", .arg = "SECS",
+     .expect = "expected 1 to 86400 seconds",
+     .help = "capture time the failed probes are counted over\n"
+             "(default 300, Zeek's 5 minutes)"},
+    {"scan-wait", 0, OPT_DOUBLE, F(scan_wait), 0.01, 600, .def = "3", .arg = "SECS",
+     .expect = "expected 0.01 to 600 seconds",
+     .help = "how long a probe waits for its answer (default 3,\n"
+             "TCP's classic first retransmission)"},
+    {"client-ports", 0, OPT_INT, F(client_ports), 2, 65535, .def = "8", .arg = "N",
+     .expect = "expected 2 to 65535",
+     .help = "a source port a host opens N destination ports from is\n"
+             "a client port, never a service (default 8)"},
+    {"no-scans", 0, OPT_FLAG, F(no_scans),
+     .help = "look for no scanners and no client ports"},
+
     {"speed", 0, OPT_DOUBLE, F(speed), 1e-6, 1e9, .arg = "X", .section = "Time",
      .expect = "expected a positive number",
      .help = "capture seconds shown per second (default: fit the\n"

@@ -55,6 +55,12 @@ struct options {
     size_t nrules;
     int top;             /* --top: the busiest hosts shown; 0: all */
     const char *filters_file; /* --filters */
+    bool no_scans;       /* --no-scans */
+    int scan_ports;      /* --scan-ports: failed ports on one host */
+    int scan_hosts;      /* --scan-hosts: failed hosts on one port */
+    double scan_window;  /* --scan-window: seconds they are counted over */
+    double scan_wait;    /* --scan-wait: seconds a probe waits for an answer */
+    int client_ports;    /* --client-ports: destination ports from one source port */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT_OK, OPTIONS_EXIT_USAGE };

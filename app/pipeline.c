@@ -123,6 +123,7 @@ static void make_feed(struct pipeline *p)
         .from_ns = p->tl->known ? p->tl->start : INT64_MIN,
         .cancelled = pipeline_interrupted,
         .names = p->learn ? learn_take : NULL, .names_ctx = p->learn});
+    watch_attach(p->watch, p->feed);
     filters_attach(p->filters, p->feed);
 }
 
@@ -137,6 +138,7 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     if (!(p->filters = filters_create(o, true, err, errlen)))
         goto fail;
     filters_use_names(p->filters, p->learn ? learn_name_of : NULL, p->learn);
+    p->watch = watch_create(o);
     if (!(p->tl = make_timeline(o, &io, err, errlen)))
         goto fail;
     if (!(p->in = ingest_create(&io, err, errlen)))
@@ -174,6 +176,7 @@ void pipeline_destroy(struct pipeline *p)
     feed_destroy(p->feed);
     filters_destroy(p->filters);
     learn_destroy(p->learn);
+    watch_destroy(p->watch);
     swarm_destroy(p->sw);
     ingest_destroy(p->in);
     if (p->tl)
@@ -240,6 +243,7 @@ void pipeline_advance(struct pipeline *p, int64_t show_ns, bool block)
         if (!tl->known)
             skip_live(p, block);
     }
+    watch_settle(p->watch, p->clock);
     refilter(p);
 }
 
@@ -263,11 +267,19 @@ bool pipeline_rewind(struct pipeline *p, const struct swarm_snapshot *snap,
     swarm_destroy(p->sw);
     p->sw = swarm_restore(snap);
     filters_rewind(p->filters, mark);
+    watch_rewind(p->watch);
     make_feed(p);
     feed_set_after(p->feed, clock);
     p->clock = clock;
     p->filters_seen = UINT64_MAX; /* the state may predate the rules: test it again */
     return true;
+}
+
+struct hud_sources pipeline_hud_sources(const struct pipeline *p)
+{
+    return (struct hud_sources){.feed = p->feed, .in = p->in, .tl = p->tl, .sw = p->sw,
+                                .live = p->live, .filters = p->filters,
+                                .learn = p->learn, .watch = p->watch};
 }
 
 bool pipeline_over(const struct pipeline *p)

@@ -14,6 +14,7 @@
 #include "app/hud.h"
 #include "app/learn.h"
 #include "app/options.h"
+#include "app/watch.h"
 #include "ingest/ingest.h"
 #include "renderer/context.h"
 #include "renderer/render.h"
@@ -27,6 +28,7 @@ struct pipeline {
     struct feed *feed;
     struct filters *filters;
     struct learn *learn; /* the names learnt; NULL with -n */
+    struct watch *watch; /* scanners and client ports; NULL with --no-scans */
     uint64_t filters_seen; /* the filters' generation the swarm was tested at */
     struct swarm *sw;
     struct glctx *ctx;
@@ -73,6 +75,9 @@ bool pipeline_rewindable(const struct pipeline *p);
 bool pipeline_rewind(struct pipeline *p, const struct swarm_snapshot *snap,
                      const struct filters_mark *mark, int64_t clock, char *err,
                      size_t errlen);
+
+/* Where the HUD takes its values from. */
+struct hud_sources pipeline_hud_sources(const struct pipeline *p);
 
 /* Whether the input is over: every event fed, or the clock past --stop. */
 bool pipeline_over(const struct pipeline *p);

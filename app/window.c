@@ -53,10 +53,8 @@ static void present(struct pipeline *p, struct ui *ui, float dt, bool shot,
 {
     int w, h;
     glctx_begin_frame(p->ctx, &w, &h);
-    struct render_hud *hud = hud_update(p->hud,
-                                        &(struct hud_sources){p->feed, p->in, p->tl, p->sw,
-                                                              p->live, p->filters, p->learn},
-                                        p->clock, w, h);
+    struct hud_sources src = pipeline_hud_sources(p);
+    struct render_hud *hud = hud_update(p->hud, &src, p->clock, w, h);
     ui_fill_hud(ui, p, hud);
     render_frame(p->rnd, p->sw, hud, w, h, dt);
     if (shot) /* asked for during the last frame: this one, before it shows */
@@ -126,6 +124,7 @@ int window_run(const struct options *o)
     }
     if (status == 0) {
         pipeline_report_input(p->in, o->quiet);
+        watch_report(p->watch, o->quiet);
         status = pipeline_exit_status();
     }
     seek_destroy(seek);

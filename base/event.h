@@ -45,7 +45,7 @@ struct event {
         struct event_name name; /* flags has EVENT_NAME: src is the address named */
     };
     struct addr src;
-    uint8_t flags; /* EVENT_* */
+    uint16_t flags; /* EVENT_* */
 };
 
 enum {
@@ -57,6 +57,12 @@ enum {
     EVENT_NO_DST = 8,  /*   swarm leaves this one out */
     EVENT_NAME = 16,   /* not traffic: a name for src (the name stage takes
                           it out of the feed before any other stage) */
+    /* set by the scans stage (analyze/scans.h) for the stages after it */
+    EVENT_CLIENT_SPORT = 32,  /* sport is its host's client port: the */
+    EVENT_CLIENT_DPORT = 64,  /*   service is the other port */
+    EVENT_SCAN_SRC = 128,     /* src is a scanner */
+    EVENT_SCAN_DST = 256,     /* dst is a scanner */
+    EVENT_PROBE = 512,        /* a probe not answered (yet), or the answer */
 };
 
 #endif

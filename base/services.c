@@ -100,6 +100,16 @@ uint16_t services_port(uint8_t proto, uint16_t sport, uint16_t dport)
     return sport < dport ? sport : dport;
 }
 
+uint16_t services_event_port(const struct event *ev)
+{
+    unsigned side = ev->flags & (EVENT_CLIENT_SPORT | EVENT_CLIENT_DPORT);
+    if (side == EVENT_CLIENT_SPORT && has_ports(ev->proto))
+        return ev->dport;
+    if (side == EVENT_CLIENT_DPORT && has_ports(ev->proto))
+        return ev->sport;
+    return services_port(ev->proto, ev->sport, ev->dport);
+}
+
 enum service_class services_class(uint8_t proto, uint16_t port)
 {
     if (proto == 1 || proto == 58)

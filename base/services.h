@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/event.h"
+
 enum service_class {
     SVC_WEB,
     SVC_DNS,
@@ -25,6 +27,11 @@ enum service_class {
  * first (the lower if both are), else the lower port. 0 for protocols
  * without ports and for ICMP. */
 uint16_t services_port(uint8_t proto, uint16_t sport, uint16_t dport);
+
+/* The service port of an event: services_port(), but where the scans
+ * stage marked one end a client port (EVENT_CLIENT_SPORT, _DPORT), the
+ * other end's port. */
+uint16_t services_event_port(const struct event *ev);
 
 /* Whether port is in the table of well-known services for proto. */
 bool services_known(uint8_t proto, uint16_t port);

@@ -881,7 +881,7 @@ static uint64_t bytes_of(const struct filter_env *env, const struct addr *a)
 static bool test_other(const struct node *nd, const struct event *ev,
                        const struct filter_env *env)
 {
-    uint16_t port = services_port(ev->proto, ev->sport, ev->dport);
+    uint16_t port = services_event_port(ev);
     switch (nd->kind) {
     case K_SERVICE: {
         const char *name = services_name(ev->proto, port);

@@ -240,7 +240,7 @@ static void hub_labels(struct overlay *o, const struct swarm *s, const struct ov
         const struct swarm_hub *hub = &hubs[o->order[k].index];
         float sx, sy;
         to_screen(v, hub->x, hub->y, &sx, &sy);
-        const float *c = palette_class[hub->cls];
+        const float *c = hub->scan ? palette_scan : palette_class[hub->cls];
         const float col[4] = {0.55f + 0.45f * c[0], 0.55f + 0.45f * c[1],
                               0.55f + 0.45f * c[2], fminf(hub->alpha, 1.0f)};
         place_label(o, ITEM_HUB_LABEL, hub->cls, px, sx, sy, hub->size * v->scale, hub->label,
@@ -301,9 +301,38 @@ static void host_label(const struct render_hud *hud, const struct addr *a, char 
         snprintf(buf, len, "%s", name);
 }
 
+/* Every scanner on screen, before the talkers: "scanner" and its name
+ * or address, in red. */
+static void scanner_labels(struct overlay *o, const struct swarm *s,
+                           const struct overlay_view *v, const struct render_hud *hud, int px)
+{
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    if (!st.scanners)
+        return;
+    size_t n;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_host *h = &hosts[i];
+        if (!h->live || !h->scanner || h->alpha < 0.05f)
+            continue;
+        float sx, sy;
+        to_screen(v, h->x, h->y, &sx, &sy);
+        char name[48], line[64];
+        host_label(hud, &h->addr, name, sizeof(name));
+        snprintf(line, sizeof(line), "scanner %s", name);
+        const float col[4] = {0.6f + 0.4f * palette_scan[0], 0.6f * palette_scan[1] + 0.2f,
+                              0.6f * palette_scan[2] + 0.2f, fminf(h->alpha, 1.0f)};
+        place_label(o, ITEM_HOST_LABEL, SVC_OTHER, px, sx, sy,
+                    fmaxf(h->size * 1.8f * 1.4f * v->scale, 9.0f * 1.4f), line, col, v->w,
+                    v->h);
+    }
+}
+
 static void host_labels(struct overlay *o, const struct swarm *s,
                         const struct overlay_view *v, const struct render_hud *hud, int px)
 {
+    scanner_labels(o, s, v, hud, px);
     if (!o->talkers)
         return;
     uint32_t top[MAX_TALKERS];
@@ -312,6 +341,8 @@ static void host_labels(struct overlay *o, const struct swarm *s,
     const struct swarm_host *hosts = swarm_hosts(s, &n);
     for (size_t k = 0; k < ntop; k++) {
         const struct swarm_host *h = &hosts[top[k]];
+        if (h->scanner)
+            continue; /* labelled already */
         float sx, sy;
         to_screen(v, h->x, h->y, &sx, &sy);
         char name[48];
@@ -419,6 +450,7 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
                 {hud->seq_lost, "lost on the way (sequence gaps)"},
                 {hud->clamped, "clamped (out of order)"},
                 {st.evicted, "hosts evicted"},
+                {hud->scanners, hud->scanners == 1 ? "scanner" : "scanners"},
                 {st.refused, "over the service limit"}};
     for (size_t i = 0; i < sizeof(warn) / sizeof(*warn); i++) {
         if (!warn[i].n)

@@ -12,3 +12,5 @@ const float palette_class[SVC_COUNT][3] = {
     [SVC_ICMP] = {0.60f, 0.60f, 0.60f},   /* grey */
     [SVC_OTHER] = {0.85f, 0.85f, 0.90f},  /* light grey */
 };
+
+const float palette_scan[3] = {0.98f, 0.18f, 0.16f}; /* alarm red */

@@ -7,4 +7,7 @@
 
 extern const float palette_class[SVC_COUNT][3];
 
+/* A scanner's ring, label and scan hub. */
+extern const float palette_scan[3];
+
 #endif

@@ -262,10 +262,15 @@ static int strongest_tie(const struct swarm_host *h)
     return best;
 }
 
+static const float *hub_rgb(const struct swarm_hub *hub)
+{
+    return hub->scan ? palette_scan : palette_class[hub->cls];
+}
+
 static void add_edge(struct render *r, size_t *nl, float x, float y,
                      const struct swarm_hub *hub, float a)
 {
-    const float *c = palette_class[hub->cls];
+    const float *c = hub_rgb(hub);
     r->lines[(*nl)++] = (struct line_vertex){x, y, c[0], c[1], c[2], a};
     r->lines[(*nl)++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.4f};
 }
@@ -279,7 +284,7 @@ static void add_pulse(struct render *r, size_t *ns, float x, float y,
     float t = pulse > 0 ? pulse : 1.0f + pulse;
     float px = x + (hub->x - x) * t, py = y + (hub->y - y) * t;
     float p = fabsf(pulse), env = 4.0f * p * (1.0f - p);
-    const float *c = palette_class[hub->cls];
+    const float *c = hub_rgb(hub);
     r->sprites[(*ns)++] = (struct sprite){px, py, 1.2f, 0.8f, c[0], c[1], c[2],
                                           fminf(a, 1.0f) * (0.35f + 0.65f * env)};
 }
@@ -462,7 +467,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         const struct swarm_hub *hb = &hubs[i];
         if (!hb->live || hb->alpha <= 0)
             continue;
-        const float *c = palette_class[hb->cls];
+        const float *c = hub_rgb(hb);
         r->sprites[ns++] = (struct sprite){hb->x, hb->y, hb->size, -1.0f, /* hub style */
                                            c[0], c[1], c[2], fminf(hb->alpha, 1.0f)};
     }
@@ -514,6 +519,40 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     glBindVertexArray(0);
 }
 
+/* A ring of SEGS segments around a host, into r->lines from *nl. */
+enum { SEGS = 40 };
+static void add_ring(struct render *r, size_t *nl, const struct swarm_host *ho, float grow,
+                     const float rgb[3], float a)
+{
+    float radius = fmaxf(ho->size * 1.8f, 9.0f / r->cam_scale) * grow;
+    for (int k = 0; k < SEGS; k++) {
+        for (int e = 0; e < 2; e++) {
+            float t = 6.2831853f * (float)(k + e) / SEGS;
+            r->lines[(*nl)++] = (struct line_vertex){ho->x + radius * cosf(t),
+                                                     ho->y + radius * sinf(t), rgb[0],
+                                                     rgb[1], rgb[2], a};
+        }
+    }
+}
+
+/* Every scanner on screen: a red ring. */
+static void draw_scanners(struct render *r, const struct swarm *s, int w, int h)
+{
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    if (!st.scanners)
+        return;
+    size_t nhosts, nl = 0;
+    const struct swarm_host *hosts = swarm_hosts(s, &nhosts);
+    grow_lines(r, (size_t)st.scanners * SEGS * 2);
+    for (size_t i = 0; i < nhosts; i++)
+        if (hosts[i].live && hosts[i].scanner && hosts[i].alpha > 0)
+            add_ring(r, &nl, &hosts[i], 1.4f, palette_scan, fminf(hosts[i].alpha, 1.0f));
+    if (nl)
+        draw_lines(r, nl, w, h);
+    glBindVertexArray(0);
+}
+
 /* The selected host: a ring around it and its edges lit, over the rest. */
 static void draw_selection(struct render *r, const struct swarm *s, const struct addr *sel,
                            int w, int h)
@@ -527,24 +566,16 @@ static void draw_selection(struct render *r, const struct swarm *s, const struct
             ho = &hosts[i];
     if (!ho || ho->alpha <= 0)
         return;
-    enum { SEGS = 40 };
     grow_lines(r, SEGS * 2 + SWARM_SPRINGS * 2);
     size_t nl = 0;
     float a = fminf(ho->alpha, 1.0f);
     for (int k = 0; k < ho->nsprings; k++) {
         const struct swarm_hub *hub = &hubs[ho->springs[k].hub];
-        const float *c = palette_class[hub->cls];
+        const float *c = hub_rgb(hub);
         r->lines[nl++] = (struct line_vertex){ho->x, ho->y, c[0], c[1], c[2], a};
         r->lines[nl++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.8f};
     }
-    float radius = fmaxf(ho->size * 1.8f, 9.0f / r->cam_scale);
-    for (int k = 0; k < SEGS; k++) {
-        for (int e = 0; e < 2; e++) {
-            float t = 6.2831853f * (float)(k + e) / SEGS;
-            r->lines[nl++] = (struct line_vertex){ho->x + radius * cosf(t),
-                                                  ho->y + radius * sinf(t), 1, 1, 1, a};
-        }
-    }
+    add_ring(r, &nl, ho, 1.0f, (const float[3]){1, 1, 1}, a);
     draw_lines(r, nl, w, h);
     glBindVertexArray(0);
 }
@@ -555,6 +586,7 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
     update_camera(r, s, w, h, dt);
     glDisable(GL_DEPTH_TEST);
     draw_world(r, s, w, h);
+    draw_scanners(r, s, w, h);
     if (hud->selected.family)
         draw_selection(r, s, &hud->selected, w, h);
     overlay_draw(r->overlay, s, hud,

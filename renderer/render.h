@@ -21,6 +21,7 @@ struct render_hud {
     uint64_t sock_dropped;  /* collector: lost by the socket buffer */
     uint64_t agent_dropped; /* collector: not sampled by sFlow agents (their drops) */
     uint64_t seq_lost;    /* collector: lost on the way (sequence numbers) */
+    uint64_t scanners;    /* hosts found scanning so far */
     bool paused;
     bool live;            /* live input: the clock is wall time */
     int64_t lag_ns;       /* live: how long ago the newest event was; <0: none yet */

@@ -4,6 +4,7 @@
 #include "swarm/swarm.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/xalloc.h"
@@ -34,14 +35,16 @@ struct swarm_flow {
     int64_t start, end, applied; /* capture times, ns */
     double octets;               /* not yet applied */
     uint16_t port, sport, dport;
-    uint8_t proto, flags;
+    uint8_t proto;
+    uint16_t flags;
 };
 
 /* What ties hosts to a hub: one event, or a share of a flow. */
 struct pull {
     const struct addr *src, *dst;
     uint16_t port, sport, dport; /* the hub's port; the event's ports */
-    uint8_t proto, flags;        /* flags: EVENT_NO_SRC, EVENT_NO_DST */
+    uint8_t proto;
+    uint16_t flags; /* EVENT_NO_SRC, _NO_DST, _SCAN_SRC, _SCAN_DST, _PROBE */
     double octets;
 };
 
@@ -167,6 +170,20 @@ static struct addr hub_key(uint8_t proto, uint16_t port)
     return k;
 }
 
+/* A scan hub's key: the scanner's address, marked apart from the
+ * (protocol, port) keys. */
+static struct addr scan_key(const struct addr *scanner)
+{
+    struct addr k = *scanner;
+    k.family |= 0x80;
+    return k;
+}
+
+static struct addr index_key(const struct swarm_hub *h)
+{
+    return h->scan ? scan_key(&h->scanner) : hub_key(h->proto, h->port);
+}
+
 static uint32_t take_slot(uint32_t *free_stack, uint32_t *nfree, uint32_t *used,
                           uint32_t max)
 {
@@ -199,6 +216,36 @@ static uint32_t get_hub(struct swarm *s, uint8_t proto, uint16_t port)
     h->port = port;
     h->cls = (uint8_t)services_class(proto, port);
     services_label(proto, port, h->label, sizeof(h->label));
+    hash_position(table_hash(&k), 300.0f, &h->x, &h->y);
+    h->size = 10.0f;
+    return i;
+}
+
+/* The scan hub of a scanner, created if new; at the hub limit the
+ * scanners share one. */
+static uint32_t get_scan_hub(struct swarm *s, const struct addr *scanner)
+{
+    struct addr k = scan_key(scanner);
+    uint32_t i = table_get(s->hub_index, &k);
+    if (i != UINT32_MAX)
+        return i;
+    uint32_t live = s->nhubs_used - s->nfree_hubs;
+    if (scanner->family && live + 8 >= s->o.max_hubs)
+        return get_scan_hub(s, &(struct addr){.family = 0});
+    i = take_slot(s->free_hubs, &s->nfree_hubs, &s->nhubs_used, s->o.max_hubs);
+    if (i == UINT32_MAX || !table_put(s->hub_index, &k, i))
+        return UINT32_MAX;
+    struct swarm_hub *h = &s->hubs[i];
+    memset(h, 0, sizeof(*h));
+    h->live = true;
+    h->scan = true;
+    h->scanner = *scanner;
+    h->cls = SVC_OTHER;
+    char a[64];
+    if (scanner->family)
+        addr_format(scanner, a, sizeof(a));
+    /* a long IPv6 address is cut: the scanner's own label has it whole */
+    snprintf(h->label, sizeof(h->label), "scan %.26s", scanner->family ? a : "(many)");
     hash_position(table_hash(&k), 300.0f, &h->x, &h->y);
     h->size = 10.0f;
     return i;
@@ -240,6 +287,7 @@ static void release_host(struct swarm *s, uint32_t i)
     table_remove(s->host_index, &h->addr);
     lru_unlink(s, i);
     h->live = false;
+    s->st.scanners -= h->scanner;
     s->free_hosts[s->nfree_hosts++] = i;
 }
 
@@ -291,6 +339,7 @@ static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount, floa
             sp->peer = dir > 0 ? *pl->dst : *pl->src;
             sp->sport = pl->sport;
             sp->dport = pl->dport;
+            sp->proto = pl->proto;
             return;
         }
         if (h->springs[k].strength < h->springs[weakest].strength)
@@ -307,7 +356,7 @@ static void tie(struct swarm *s, uint32_t host, uint32_t hub, float amount, floa
                                           .pulse = dir * PULSE_START,
                                           .peer = dir > 0 ? *pl->dst : *pl->src,
                                           .sport = pl->sport, .dport = pl->dport,
-                                          .sent = dir > 0};
+                                          .proto = pl->proto, .sent = dir > 0};
     s->hubs[hub].links++;
 }
 
@@ -324,7 +373,9 @@ static void touch_host(struct swarm_host *h, float octets)
  * False when the host or hub limit refused it. */
 static bool apply(struct swarm *s, const struct pull *pl)
 {
-    uint32_t hub = get_hub(s, pl->proto, pl->port);
+    bool scan = (pl->flags & EVENT_PROBE) && (pl->flags & (EVENT_SCAN_SRC | EVENT_SCAN_DST));
+    const struct addr *scanner = pl->flags & EVENT_SCAN_SRC ? pl->src : pl->dst;
+    uint32_t hub = scan ? get_scan_hub(s, scanner) : get_hub(s, pl->proto, pl->port);
     if (hub == UINT32_MAX)
         return false;
     uint32_t ends[2];
@@ -352,7 +403,12 @@ static bool apply(struct swarm *s, const struct pull *pl)
                                                   : log2f(1.0f + octets) / 10.0f;
     for (int k = 0; k < n; k++) {
         tie(s, ends[k], hub, amount, dir[k], pl);
-        touch_host(&s->hosts[ends[k]], octets);
+        struct swarm_host *h = &s->hosts[ends[k]];
+        touch_host(h, octets);
+        if (!h->scanner && (pl->flags & (dir[k] > 0 ? EVENT_SCAN_SRC : EVENT_SCAN_DST))) {
+            h->scanner = true;
+            s->st.scanners++;
+        }
     }
     struct swarm_hub *h = &s->hubs[hub];
     h->heat += octets;
@@ -360,14 +416,17 @@ static bool apply(struct swarm *s, const struct pull *pl)
     return true;
 }
 
-/* The service side of an event. Past the table of known services, the
- * port seen in more events wins (ties: the lower): a server's port recurs
- * across its clients while their ephemeral ports do not, so a flood from
- * random source ports gathers on its one target port. */
+/* The service side of an event. Past the table of known services and
+ * the client ports, the port seen in more events wins (ties: the lower):
+ * a server's port recurs across its clients while their ephemeral ports
+ * do not, so a flood from random source ports gathers on its one target
+ * port. */
 static uint16_t service_port(struct swarm *s, const struct event *ev)
 {
-    uint16_t port = services_port(ev->proto, ev->sport, ev->dport);
-    if (port == 0 || services_known(ev->proto, port))
+    uint16_t port = services_event_port(ev);
+    unsigned client = ev->flags & (EVENT_CLIENT_SPORT | EVENT_CLIENT_DPORT);
+    if (port == 0 || services_known(ev->proto, port) ||
+        client == EVENT_CLIENT_SPORT || client == EVENT_CLIENT_DPORT)
         return port;
     uint32_t *seen = s->port_seen[ev->proto == 6 ? 0 : ev->proto == 17 ? 1 : 2];
     if (seen[ev->sport] < UINT32_MAX)
@@ -531,7 +590,7 @@ static void step_hubs(struct swarm *s, float dt, float decay)
         h->heat *= decay;
         h->size = 10.0f + size_of(&s->o, h->heat, 2.5f, 0.035f);
         if (!fade(&h->alpha, &h->idle, &s->o, dt) && h->links == 0) {
-            struct addr k = hub_key(h->proto, h->port);
+            struct addr k = index_key(h);
             table_remove(s->hub_index, &k);
             h->live = false;
             s->free_hubs[s->nfree_hubs++] = i;
@@ -822,7 +881,7 @@ struct swarm *swarm_restore(const struct swarm_snapshot *k)
      * the same */
     for (uint32_t i = 0; i < s->nhubs_used; i++) {
         if (s->hubs[i].live) {
-            struct addr key = hub_key(s->hubs[i].proto, s->hubs[i].port);
+            struct addr key = index_key(&s->hubs[i]);
             table_put(s->hub_index, &key, i);
         }
     }
@@ -836,7 +895,7 @@ struct swarm *swarm_restore(const struct swarm_snapshot *k)
 static struct event spring_event(const struct swarm *s, const struct swarm_host *h,
                                  const struct swarm_spring *sp)
 {
-    struct event ev = {.proto = s->hubs[sp->hub].proto, .sport = sp->sport,
+    struct event ev = {.proto = sp->proto, .sport = sp->sport,
                        .dport = sp->dport, .packets = 1};
     ev.src = sp->sent ? h->addr : sp->peer;
     ev.dst = sp->sent ? sp->peer : h->addr;

@@ -37,6 +37,7 @@ struct swarm_spring {
     /* the last event that pulled it, as swarm_filter() tests it again */
     struct addr peer;      /* the other end */
     uint16_t sport, dport;
+    uint8_t proto;
     bool sent;             /* the host was its source */
     bool cut;              /* hidden by a filter: fading out fast */
 };
@@ -52,6 +53,8 @@ struct swarm_hub {
     uint8_t proto;
     uint8_t cls;  /* enum service_class */
     bool live;
+    bool scan;    /* one scanner's probes (EVENT_SCAN_*), not a service */
+    struct addr scanner; /* a scan hub's scanner */
     char label[32];
 };
 
@@ -64,6 +67,7 @@ struct swarm_host {
     uint8_t cls; /* class of its strongest spring */
     bool live;
     bool hidden; /* every spring cut by a filter: fading out fast */
+    bool scanner; /* an event said so (EVENT_SCAN_SRC, _DST) */
     struct addr addr;
 };
 
@@ -74,6 +78,7 @@ struct swarm_stats {
     uint64_t refused;       /* events lost to the hub limit */
     uint64_t evicted;       /* hosts evicted to stay within max_hosts */
     uint32_t flows;         /* flows still pulling */
+    uint32_t scanners;      /* live hosts that are scanners */
 };
 
 struct swarm;
@@ -82,7 +87,10 @@ struct swarm;
 struct swarm *swarm_create(const struct swarm_opts *opts);
 void swarm_destroy(struct swarm *s);
 
-/* Applies one event: both endpoints are tied to the event's service hub.
+/* Applies one event: both endpoints are tied to the event's service hub,
+ * or, for a scanner's probe (EVENT_PROBE with EVENT_SCAN_SRC or _DST), to
+ * that scanner's one scan hub; an end marked a scanner is drawn as one. The service is the port services_event_port() says where the
+ * table knows it or an end is a client port, else the port seen more.
  * An event with a duration (a flow record) keeps pulling until its end
  * as swarm_step() moves the capture clock past it. */
 void swarm_add_event(struct swarm *s, const struct event *ev);
