@@ -18,42 +18,44 @@ struct service {
 
 /* Sorted by port; names follow the IANA registry where it has one. */
 static const struct service table[] = {
-    {20, 6, SVC_FILE, "ftp-data"},     {21, 6, SVC_FILE, "ftp"},
-    {22, 0, SVC_REMOTE, "ssh"},        {23, 6, SVC_REMOTE, "telnet"},
-    {25, 6, SVC_MAIL, "smtp"},         {53, 0, SVC_DNS, "domain"},
-    {67, 17, SVC_INFRA, "dhcp"},       {68, 17, SVC_INFRA, "dhcp"},
-    {69, 17, SVC_FILE, "tftp"},        {80, 0, SVC_WEB, "http"},
-    {88, 0, SVC_INFRA, "kerberos"},    {110, 6, SVC_MAIL, "pop3"},
-    {111, 0, SVC_INFRA, "sunrpc"},     {119, 6, SVC_OTHER, "nntp"},
-    {123, 17, SVC_INFRA, "ntp"},       {135, 0, SVC_INFRA, "epmap"},
-    {137, 17, SVC_FILE, "netbios-ns"}, {138, 17, SVC_FILE, "netbios-dgm"},
-    {139, 6, SVC_FILE, "netbios-ssn"}, {143, 6, SVC_MAIL, "imap"},
-    {161, 17, SVC_INFRA, "snmp"},      {162, 17, SVC_INFRA, "snmptrap"},
-    {179, 6, SVC_INFRA, "bgp"},        {389, 0, SVC_INFRA, "ldap"},
-    {443, 0, SVC_WEB, "https"},        {445, 6, SVC_FILE, "smb"},
-    {465, 6, SVC_MAIL, "smtps"},       {500, 17, SVC_INFRA, "isakmp"},
-    {502, 6, SVC_INFRA, "modbus"},     {514, 17, SVC_INFRA, "syslog"},
-    {515, 6, SVC_FILE, "printer"},     {520, 17, SVC_INFRA, "rip"},
-    {546, 17, SVC_INFRA, "dhcpv6"},    {547, 17, SVC_INFRA, "dhcpv6"},
-    {554, 0, SVC_MEDIA, "rtsp"},       {587, 6, SVC_MAIL, "submission"},
-    {631, 0, SVC_FILE, "ipp"},         {636, 6, SVC_INFRA, "ldaps"},
-    {853, 0, SVC_DNS, "domain-s"},     {873, 6, SVC_FILE, "rsync"},
-    {993, 6, SVC_MAIL, "imaps"},       {995, 6, SVC_MAIL, "pop3s"},
-    {1194, 0, SVC_REMOTE, "openvpn"},  {1433, 6, SVC_DB, "ms-sql"},
-    {1521, 6, SVC_DB, "oracle"},       {1723, 6, SVC_REMOTE, "pptp"},
-    {1812, 17, SVC_INFRA, "radius"},   {1883, 6, SVC_MEDIA, "mqtt"},
-    {1900, 17, SVC_INFRA, "ssdp"},     {2049, 0, SVC_FILE, "nfs"},
-    {3128, 6, SVC_WEB, "squid"},       {3306, 6, SVC_DB, "mysql"},
-    {3389, 0, SVC_REMOTE, "rdp"},      {3478, 0, SVC_MEDIA, "stun"},
-    {4500, 17, SVC_INFRA, "ipsec-nat"}, {5060, 0, SVC_MEDIA, "sip"},
-    {5061, 6, SVC_MEDIA, "sips"},      {5222, 6, SVC_MEDIA, "xmpp"},
-    {5353, 17, SVC_DNS, "mdns"},       {5355, 17, SVC_DNS, "llmnr"},
-    {5432, 6, SVC_DB, "postgresql"},   {5900, 6, SVC_REMOTE, "vnc"},
-    {5938, 0, SVC_REMOTE, "teamviewer"}, {6379, 6, SVC_DB, "redis"},
-    {6667, 6, SVC_MEDIA, "irc"},       {8000, 6, SVC_WEB, "http-alt"},
-    {8080, 6, SVC_WEB, "http-alt"},    {8443, 6, SVC_WEB, "https-alt"},
-    {9042, 6, SVC_DB, "cassandra"},    {9200, 6, SVC_DB, "elasticsearch"},
-    {11211, 0, SVC_DB, "memcache"},    {27017, 6, SVC_DB, "mongodb"},
+    {20, 6, SVC_FILE, "ftp-data"},      {21, 6, SVC_FILE, "ftp"},
+    {22, 0, SVC_REMOTE, "ssh"},         {23, 6, SVC_REMOTE, "telnet"},
+    {25, 6, SVC_MAIL, "smtp"},          {53, 0, SVC_DNS, "domain"},
+    {67, 17, SVC_NETMGMT, "dhcp"},      {68, 17, SVC_NETMGMT, "dhcp"},
+    {69, 17, SVC_FILE, "tftp"},         {80, 0, SVC_WEB, "http"},
+    {88, 0, SVC_DIR, "kerberos"},       {110, 6, SVC_MAIL, "pop3"},
+    {111, 0, SVC_NETMGMT, "sunrpc"},    {119, 6, SVC_OTHER, "nntp"},
+    {123, 17, SVC_NETMGMT, "ntp"},      {135, 0, SVC_NETMGMT, "epmap"},
+    {137, 17, SVC_FILE, "netbios-ns"},  {138, 17, SVC_FILE, "netbios-dgm"},
+    {139, 6, SVC_FILE, "netbios-ssn"},  {143, 6, SVC_MAIL, "imap"},
+    {161, 17, SVC_NETMGMT, "snmp"},     {162, 17, SVC_NETMGMT, "snmptrap"},
+    {179, 6, SVC_NETMGMT, "bgp"},       {389, 0, SVC_DIR, "ldap"},
+    {443, 0, SVC_WEB, "https"},         {445, 6, SVC_FILE, "smb"},
+    {464, 0, SVC_DIR, "kpasswd"},       {465, 6, SVC_MAIL, "smtps"},
+    {500, 17, SVC_NETMGMT, "isakmp"},   {502, 6, SVC_NETMGMT, "modbus"},
+    {514, 17, SVC_NETMGMT, "syslog"},   {515, 6, SVC_FILE, "printer"},
+    {520, 17, SVC_NETMGMT, "rip"},      {546, 17, SVC_NETMGMT, "dhcpv6"},
+    {547, 17, SVC_NETMGMT, "dhcpv6"},   {554, 0, SVC_MEDIA, "rtsp"},
+    {587, 6, SVC_MAIL, "submission"},   {631, 0, SVC_FILE, "ipp"},
+    {636, 6, SVC_DIR, "ldaps"},         {853, 0, SVC_DNS, "domain-s"},
+    {873, 6, SVC_FILE, "rsync"},        {993, 6, SVC_MAIL, "imaps"},
+    {995, 6, SVC_MAIL, "pop3s"},        {1194, 0, SVC_REMOTE, "openvpn"},
+    {1433, 6, SVC_DB, "ms-sql"},        {1521, 6, SVC_DB, "oracle"},
+    {1723, 6, SVC_REMOTE, "pptp"},      {1812, 17, SVC_NETMGMT, "radius"},
+    {1883, 6, SVC_MEDIA, "mqtt"},       {1900, 17, SVC_NETMGMT, "ssdp"},
+    {2049, 0, SVC_FILE, "nfs"},         {3128, 6, SVC_WEB, "squid"},
+    {3268, 6, SVC_DIR, "msft-gc"},      {3269, 6, SVC_DIR, "msft-gc-ssl"},
+    {3306, 6, SVC_DB, "mysql"},         {3389, 0, SVC_REMOTE, "rdp"},
+    {3478, 0, SVC_MEDIA, "stun"},       {4500, 17, SVC_NETMGMT, "ipsec-nat"},
+    {5060, 0, SVC_MEDIA, "sip"},        {5061, 6, SVC_MEDIA, "sips"},
+    {5222, 6, SVC_MEDIA, "xmpp"},       {5353, 17, SVC_DNS, "mdns"},
+    {5355, 17, SVC_DNS, "llmnr"},       {5432, 6, SVC_DB, "postgresql"},
+    {5900, 6, SVC_REMOTE, "vnc"},       {5938, 0, SVC_REMOTE, "teamviewer"},
+    {6379, 6, SVC_DB, "redis"},         {6667, 6, SVC_MEDIA, "irc"},
+    {8000, 6, SVC_WEB, "http-alt"},     {8080, 6, SVC_WEB, "http-alt"},
+    {8443, 6, SVC_WEB, "https-alt"},    {9042, 6, SVC_DB, "cassandra"},
+    {9200, 6, SVC_DB, "elasticsearch"}, {11211, 0, SVC_DB, "memcache"},
+    {27017, 6, SVC_DB, "mongodb"},
 };
 
 /* The user's own entries (--services), looked at before the table; set
@@ -165,7 +167,8 @@ const char *services_class_name(enum service_class c)
         [SVC_WEB] = "web",       [SVC_DNS] = "dns",
         [SVC_MAIL] = "mail",     [SVC_FILE] = "file transfer",
         [SVC_REMOTE] = "remote access", [SVC_DB] = "database",
-        [SVC_INFRA] = "infrastructure", [SVC_MEDIA] = "voice/chat",
+        [SVC_DIR] = "directory", [SVC_NETMGMT] = "network management",
+        [SVC_MEDIA] = "voice/media",
         [SVC_ICMP] = "icmp",     [SVC_OTHER] = "other",
     };
     return (unsigned)c < SVC_COUNT ? names[c] : "other";
@@ -196,7 +199,8 @@ uint16_t services_port_of(const char *name)
 static const char *const class_words[SVC_COUNT] = {
     [SVC_WEB] = "web",       [SVC_DNS] = "dns",     [SVC_MAIL] = "mail",
     [SVC_FILE] = "file",     [SVC_REMOTE] = "remote", [SVC_DB] = "db",
-    [SVC_INFRA] = "infra",   [SVC_MEDIA] = "media", [SVC_ICMP] = "icmp",
+    [SVC_DIR] = "dir",       [SVC_NETMGMT] = "netmgmt", [SVC_MEDIA] = "media",
+    [SVC_ICMP] = "icmp",
     [SVC_OTHER] = "other",
 };
 
@@ -211,7 +215,7 @@ int services_class_of(const char *word)
 
 const char *services_class_words(void)
 {
-    return "web, dns, mail, file, remote, db, infra, media, icmp, other";
+    return "web, dns, mail, file, remote, db, dir, netmgmt, media, icmp, other";
 }
 
 /* One line: "PORT/PROTO NAME [CLASS]"; false with why. */

@@ -16,7 +16,8 @@ enum service_class {
     SVC_FILE,    /* file transfer and sharing */
     SVC_REMOTE,  /* remote access */
     SVC_DB,
-    SVC_INFRA,   /* time, addressing, management, routing */
+    SVC_DIR,     /* directory and authentication */
+    SVC_NETMGMT, /* network management: time, addressing, monitoring, routing */
     SVC_MEDIA,   /* voice, video, chat */
     SVC_ICMP,
     SVC_OTHER,
@@ -53,7 +54,7 @@ bool services_name_known(const char *name);
 uint16_t services_port_of(const char *name);
 
 /* The class a word names: its short name ("web", "dns", "mail", "file",
- * "remote", "db", "infra", "media", "icmp", "other") or the long one of
+ * "remote", "db", "dir", "netmgmt", "media", "icmp", "other") or the long one of
  * services_class_name(); -1 for none. */
 int services_class_of(const char *word);
 

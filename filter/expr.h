@@ -12,7 +12,7 @@
  * flowswarm's own primitives:
  *   service NAME      the event's service is NAME (https, domain, ssh...)
  *   class NAME        the service's class (web, dns, mail, file, remote,
- *                     db, infra, media, icmp, other)
+ *                     db, dir, netmgmt, media, icmp, other)
  *   [src|dst] name ~ REGEX   a DNS name of an endpoint matches the
  *                     extended regular expression (case ignored); names
  *                     come from the environment, and with none known it

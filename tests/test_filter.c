@@ -113,6 +113,16 @@ static void test_primitives(void)
     YES("class remote", v6);
     YES("class icmp", ping);
     NO("class mail", web);
+    struct event ldap = ev("10.0.0.5", "10.0.0.2", 6, 50001, 389);
+    struct event krb = ev("10.0.0.5", "10.0.0.2", 17, 50002, 88);
+    struct event snmp = ev("10.0.0.9", "10.0.0.1", 17, 50003, 161);
+    struct event ntp = ev("10.0.0.9", "10.0.0.1", 17, 123, 123);
+    YES("class dir", ldap);
+    YES("class directory", krb);
+    NO("class netmgmt", ldap);
+    YES("class netmgmt", snmp);
+    YES("class netmgmt", ntp);
+    NO("class dir", ntp);
 
     /* precedence and the short forms, as tcpdump reads them */
     YES("port 80 or 443", web);
