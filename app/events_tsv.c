@@ -12,6 +12,7 @@
 #include "app/learn.h"
 #include "app/pipeline.h"
 #include "app/privs.h"
+#include "app/report.h"
 #include "app/watch.h"
 
 /* Decimal digits of v at p, at least width of them; returns the end. */
@@ -131,9 +132,10 @@ int events_tsv_run(const struct options *o)
     char err[512];
     struct ingest_opts io = pipeline_ingest_opts(o);
     io.file_order = true;
-    struct filters *flt = filters_create(o, false, err, sizeof(err));
+    struct report *report = report_open(o->report, err, sizeof(err));
+    struct filters *flt = !report && *err ? NULL : filters_create(o, false, err, sizeof(err));
     /* names cost a little: learnt only when printed or a rule asks */
-    bool want = o->events_names || (flt && filters_need_names(flt));
+    bool want = o->events_names || o->report || (flt && filters_need_names(flt));
     struct learn *learn = NULL;
     if (flt && want && !learn_create(o, &learn, err, sizeof(err))) {
         filters_destroy(flt);
@@ -145,6 +147,7 @@ int events_tsv_run(const struct options *o)
     struct ingest *in = flt ? ingest_create(&io, err, sizeof(err)) : NULL;
     if (!in) {
         fprintf(stderr, "flowswarm: %s\n", err);
+        report_abandon(report);
         filters_destroy(flt);
         learn_destroy(learn);
         return 1;
@@ -153,6 +156,7 @@ int events_tsv_run(const struct options *o)
     bool live = ingest_live(in);
     if (live && !privs_drop(o->user, o->quiet, err, sizeof(err))) {
         fprintf(stderr, "flowswarm: %s\n", err);
+        report_abandon(report);
         ingest_destroy(in);
         filters_destroy(flt);
         learn_destroy(learn);
@@ -176,13 +180,19 @@ int events_tsv_run(const struct options *o)
     while (!live && !feed_ended(f))
         feed_until(f, INT64_MAX, true);
     feed_destroy(f);
-    watch_destroy(watch);
     int status = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "flowswarm: writing the events failed\n");
         status = 1;
     }
     pipeline_report_input(in, false);
+    watch_settle(watch, INT64_MAX);
+    struct report_sources src = report_sources_of(flt, watch, learn);
+    if (!report_finish(report, &src, o->quiet, err, sizeof(err))) {
+        fprintf(stderr, "flowswarm: %s\n", err);
+        status = 1;
+    }
+    watch_destroy(watch);
     ingest_destroy(in);
     filters_destroy(flt);
     learn_destroy(learn);

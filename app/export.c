@@ -260,8 +260,11 @@ static bool finish(struct export *x)
                  strcmp(o->output, "-") ? o->output : "<stdout>", encoder_error(x->enc));
         return false;
     }
-    pipeline_report_input(x->p->in, o->quiet);
-    watch_report(x->p->watch, o->quiet);
+    /* the last frame falls a step short of the span's end: what lies
+     * between still counts in the report */
+    if (!x->p->live && x->p->tl->known && !pipeline_interrupted())
+        feed_until(x->p->feed, x->p->tl->stop, true);
+    bool reported = pipeline_finish(x->p, x->err, sizeof(x->err));
     if (x->enc && !o->quiet && x->p->live)
         fprintf(stderr, "flowswarm: recorded %" PRId64 " frames (%.1f s) to %s, %" PRId64
                 " of them repeated (rendering fell behind)\n",
@@ -279,7 +282,7 @@ static bool finish(struct export *x)
         if (!o->quiet)
             fprintf(stderr, "flowswarm: saved the last frame to %s\n", o->screenshot);
     }
-    return true;
+    return reported;
 }
 
 int export_run(const struct options *o)

@@ -93,7 +93,7 @@ struct filters *filters_create(const struct options *o, bool hud, char *err, siz
             goto fail;
         }
     }
-    f->counting = hud || f->top || filter_set_uses_bytes(f->set);
+    f->counting = hud || f->top || o->report || filter_set_uses_bytes(f->set);
     return f;
 fail:
     filters_destroy(f);

@@ -90,6 +90,9 @@ static const struct opt table[] = {
      .help = "print the decoded events as TSV and exit:\n"
              "time src dst proto sport dport packets octets tcpflags;\n"
              "=names adds src_name and dst_name ('-': none yet)"},
+    {"report", 0, OPT_STRING, F(report), .arg = "FILE",
+     .help = "at the end, write a summary of the hosts and services\n"
+             "to FILE: JSON for a .json name, TSV otherwise"},
     {"no-names", 'n', OPT_FLAG, F(no_names),
      .help = "learn no host names from DNS answers, TLS server\n"
              "names and HTTP Host headers"},
@@ -198,6 +201,9 @@ static const struct opt table[] = {
      .expect = "expected 0 to 64",
      .help = "label the N busiest hosts with their address\n"
              "(default 10, at most 64; 0: none)"},
+    {"talkers-panel", 0, OPT_FLAG, F(talkers_panel),
+     .help = "show the panel of top talkers and names in video\n"
+             "(k toggles it in the window)"},
     {"no-bloom", 0, OPT_FLAG, F(no_bloom),
      .help = "no glow spread around bright things (a little faster)"},
 

@@ -31,6 +31,7 @@ struct options {
     char *filter;        /* trailing BPF expression, joined; owned */
     bool events;         /* --events */
     bool events_names;   /* --events=names: with the hosts' names */
+    const char *report;  /* --report: the summary written at the end */
     bool no_names;       /* -n: learn no names from packets */
     const char **name_files; /* --names, in order; the array is owned */
     size_t nname_files;
@@ -47,6 +48,7 @@ struct options {
     double half_life;    /* seconds; 0: the swarm's default */
     int scale;           /* --scale: 0 log, 1 sqrt */
     int talkers;         /* --talkers: busiest hosts labelled */
+    bool talkers_panel;  /* --talkers-panel: the panel of top talkers in video */
     bool no_bloom;       /* --no-bloom */
     const char *screenshot; /* --screenshot: PNG of the last frame */
     const char *start, *stop; /* --start, --stop: as the user wrote them */

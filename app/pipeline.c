@@ -133,6 +133,8 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     struct pipeline *p = xcalloc(1, sizeof(*p));
     p->o = o;
     struct ingest_opts io = pipeline_ingest_opts(o);
+    if (!(p->report = report_open(o->report, err, errlen)) && *err)
+        goto fail;
     if (!learn_create(o, &p->learn, err, errlen))
         goto fail;
     if (!(p->filters = filters_create(o, true, err, errlen)))
@@ -170,6 +172,7 @@ void pipeline_destroy(struct pipeline *p)
 {
     if (!p)
         return;
+    report_abandon(p->report);
     hud_destroy(p->hud);
     render_destroy(p->rnd);
     glctx_destroy(p->ctx);
@@ -183,6 +186,16 @@ void pipeline_destroy(struct pipeline *p)
         gaps_free(&p->tl->gaps);
     free(p->tl);
     free(p);
+}
+
+bool pipeline_finish(struct pipeline *p, char *err, size_t errlen)
+{
+    pipeline_report_input(p->in, p->o->quiet);
+    watch_report(p->watch, p->o->quiet);
+    struct report_sources src = report_sources_of(p->filters, p->watch, p->learn);
+    bool ok = report_finish(p->report, &src, p->o->quiet, err, errlen);
+    p->report = NULL;
+    return ok;
 }
 
 bool pipeline_drop_privileges(struct pipeline *p, char *err, size_t errlen)

@@ -14,6 +14,7 @@
 #include "app/hud.h"
 #include "app/learn.h"
 #include "app/options.h"
+#include "app/report.h"
 #include "app/watch.h"
 #include "ingest/ingest.h"
 #include "renderer/context.h"
@@ -29,6 +30,7 @@ struct pipeline {
     struct filters *filters;
     struct learn *learn; /* the names learnt; NULL with -n */
     struct watch *watch; /* scanners and client ports; NULL with --no-scans */
+    struct report *report; /* --report, open from the start; NULL: none */
     uint64_t filters_seen; /* the filters' generation the swarm was tested at */
     struct swarm *sw;
     struct glctx *ctx;
@@ -46,6 +48,11 @@ struct pipeline {
 struct pipeline *pipeline_create(const struct options *o, bool headless, char *err,
                                  size_t errlen);
 void pipeline_destroy(struct pipeline *p);
+
+/* The end of a run: the input's counts, the scanners found, and the
+ * --report file written. False with one line in err when the report
+ * could not be written. */
+bool pipeline_finish(struct pipeline *p, char *err, size_t errlen);
 
 /* Gives up root once everything that needs it is open: the interfaces,
  * the display, the output file (the loops call it then). Only for live

@@ -122,9 +122,10 @@ int window_run(const struct options *o)
         if (act.seek_s)
             seek_keys(&ui, p, seek, view->speed, act.seek_s, &show);
     }
-    if (status == 0) {
-        pipeline_report_input(p->in, o->quiet);
-        watch_report(p->watch, o->quiet);
+    if (status == 0 && !pipeline_finish(p, err, sizeof(err))) {
+        fprintf(stderr, "flowswarm: %s\n", err);
+        status = 1;
+    } else if (status == 0) {
         status = pipeline_exit_status();
     }
     seek_destroy(seek);

@@ -63,6 +63,8 @@ enum {
     EVENT_SCAN_SRC = 128,     /* src is a scanner */
     EVENT_SCAN_DST = 256,     /* dst is a scanner */
     EVENT_PROBE = 512,        /* a probe not answered (yet), or the answer */
+    EVENT_FLOW = 1024,        /* a flow record (NetFlow, IPFIX, a flow file), not a
+                                 packet: one flow in the counts */
 };
 
 #endif

@@ -120,7 +120,7 @@ enum service_class services_class(uint8_t proto, uint16_t port)
     return s ? (enum service_class)s->cls : SVC_OTHER;
 }
 
-static const char *proto_name(uint8_t proto)
+const char *services_proto_name(uint8_t proto)
 {
     switch (proto) {
     case 1: return "icmp";
@@ -144,7 +144,7 @@ static const char *proto_name(uint8_t proto)
 
 void services_label(uint8_t proto, uint16_t port, char *buf, size_t len)
 {
-    const char *pn = proto_name(proto);
+    const char *pn = services_proto_name(proto);
     if (!has_ports(proto)) {
         if (pn)
             snprintf(buf, len, "%s", pn);

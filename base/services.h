@@ -44,6 +44,9 @@ void services_label(uint8_t proto, uint16_t port, char *buf, size_t len);
 
 const char *services_class_name(enum service_class c);
 
+/* "tcp", "udp", "icmpv6", "gre"...; NULL for a protocol it has no word for. */
+const char *services_proto_name(uint8_t proto);
+
 /* The table's name for a port ("https"), or NULL where it has none. */
 const char *services_name(uint8_t proto, uint16_t port);
 

@@ -144,6 +144,7 @@ static bool convert(const struct flowfile *f, const uint8_t *rec, struct event *
     ev->end_ns = flow_time(secs, nsecs, up, rd32(f, rec, l->last));
     ev->packets = rd32(f, rec, l->pkts);
     ev->octets = rd32(f, rec, l->octets);
+    ev->flags = EVENT_FLOW;
     /* an aggregation without one side leaves it unknown (family 0) */
     if (l->src >= 0)
         set_v4(&ev->src, rd32(f, rec, l->src));

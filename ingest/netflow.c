@@ -410,6 +410,7 @@ static bool record_event(struct netflow *nf, const struct record *r, const struc
     if (!(r->v4src || r->v6src || r->v4dst || r->v6dst))
         return false;
     bool v6 = r->v6src || r->v6dst;
+    ev->flags = EVENT_FLOW;
     ev->src.family = ev->dst.family = v6 ? 6 : 4;
     memcpy(ev->src.b, r->src, v6 ? 16 : 4);
     memcpy(ev->dst.b, r->dst, v6 ? 16 : 4);
