@@ -3,10 +3,14 @@
 #include "app/hud.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "base/xalloc.h"
 
 enum { RATE_WINDOW = 256 };
+enum { PANEL_HOSTS = 5, PANEL_NAMES = 3, PANEL_TEXT = 3072 };
+#define PANEL_EVERY_NS 250000000ll /* capture time between updates of the panel */
 
 struct hud {
     struct render_hud view;
@@ -17,6 +21,9 @@ struct hud {
     double *bins;
     size_t cap_bins;
     char filters[512]; /* the filters' line */
+    char panel[PANEL_TEXT]; /* the talkers panel's text */
+    int64_t panel_at;       /* the clock it was made at */
+    bool panel_made;
 };
 
 struct hud *hud_create(unsigned rate_frames, double speed)
@@ -81,6 +88,92 @@ static void update_histogram(struct hud *h, const struct timeline *tl, int64_t c
     h->view.hist_to_ns = to;
 }
 
+void hud_bytes(uint64_t v, char *buf, size_t len)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    double x = (double)v;
+    int k = 0;
+    while (x >= 1000 && k < 5) {
+        x /= 1000;
+        k++;
+    }
+    snprintf(buf, len, k ? "%.1f %s" : "%.0f %s", x, units[k]);
+}
+
+/* Appends one line to the panel's text, as the room allows. */
+static void panel_line(struct hud *h, size_t *at, const char *key, const char *text)
+{
+    if (*at >= sizeof(h->panel) - 1)
+        return;
+    int n = snprintf(h->panel + *at, sizeof(h->panel) - *at, "%s%s%s%.40s", *at ? "\n" : "",
+                     key ? key : "", key ? "\t" : "", text);
+    *at += n > 0 ? (size_t)n : 0;
+    if (*at >= sizeof(h->panel))
+        *at = sizeof(h->panel) - 1;
+}
+
+static void panel_hosts(struct hud *h, size_t *at, const struct hud_sources *src,
+                        const struct talkers *t, bool minute, int64_t clock)
+{
+    const struct talker *top[PANEL_HOSTS];
+    size_t n = talkers_busiest(t, minute, clock, top, PANEL_HOSTS);
+    panel_line(h, at, NULL, minute ? "top talkers, last minute" : "top talkers, whole run");
+    if (!n)
+        panel_line(h, at, "", "none yet");
+    for (size_t i = 0; i < n; i++) {
+        char bytes[32], a[64], who[80];
+        hud_bytes(minute ? talkers_recent(top[i], clock) : top[i]->octets, bytes,
+                  sizeof(bytes));
+        const char *name = src->learn ? learn_name_of(src->learn, &top[i]->addr) : NULL;
+        bool scanner = watch_is_scanner(src->watch, &top[i]->addr);
+        snprintf(who, sizeof(who), "%.60s%s", name ? name : addr_format(&top[i]->addr, a,
+                                                                        sizeof(a)),
+                 scanner ? " (scanner)" : "");
+        panel_line(h, at, bytes, who);
+    }
+}
+
+/* Top talkers over the last minute and the whole run, then the names
+ * learnt last and most: remade every PANEL_EVERY_NS of capture time, so
+ * a video's panel is the same on every run. */
+static void update_panel(struct hud *h, const struct hud_sources *src, int64_t clock)
+{
+    if (!src->talkers_panel || !src->filters) {
+        h->view.talkers_panel = NULL;
+        h->panel_made = false;
+        return;
+    }
+    h->view.talkers_panel = h->panel;
+    if (h->panel_made && llabs(clock - h->panel_at) < PANEL_EVERY_NS)
+        return;
+    h->panel_made = true;
+    h->panel_at = clock;
+    size_t at = 0;
+    const struct talkers *t = filters_talkers(src->filters);
+    panel_hosts(h, &at, src, t, true, clock);
+    panel_hosts(h, &at, src, t, false, clock);
+    const struct names *nm = learn_names(src->learn);
+    if (!nm)
+        return;
+    const char *names[PANEL_NAMES];
+    uint64_t count[PANEL_NAMES];
+    size_t n = names_recent(nm, names, PANEL_NAMES);
+    panel_line(h, &at, NULL, "names learnt last");
+    if (!n)
+        panel_line(h, &at, "", "none yet");
+    for (size_t i = 0; i < n; i++)
+        panel_line(h, &at, "", names[i]);
+    n = names_most(nm, names, count, PANEL_NAMES);
+    panel_line(h, &at, NULL, "names learnt most");
+    if (!n)
+        panel_line(h, &at, "", "none yet");
+    for (size_t i = 0; i < n; i++) {
+        char times[32];
+        snprintf(times, sizeof(times), "%llu\xc3\x97", (unsigned long long)count[i]);
+        panel_line(h, &at, times, names[i]);
+    }
+}
+
 struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int64_t clock,
                               int w, int hpx)
 {
@@ -110,6 +203,7 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
         h->view.filters = h->filters;
         h->view.hidden = filters_hidden(src->filters);
     }
+    update_panel(h, src, clock);
     return &h->view;
 }
 

@@ -1,7 +1,7 @@
 /* What the HUD shows besides the swarm, gathered for the renderer as
  * plain values: the clock and speed, capture-time rates over the last
- * second, drops and clamps, and the histogram's bins for the frame's
- * size. */
+ * second, drops and clamps, the histogram's bins for the frame's size,
+ * and the panel of top talkers and names. */
 #ifndef FLOWSWARM_HUD_H
 #define FLOWSWARM_HUD_H
 
@@ -34,6 +34,7 @@ struct hud_sources {
     const struct filters *filters; /* the filters in force, or NULL */
     struct learn *learn;  /* the names learnt, or NULL */
     const struct watch *watch; /* the scans stage, or NULL */
+    bool talkers_panel; /* show the panel of top talkers and names */
 };
 
 /* Brings the HUD to the frame at clock, w by h pixels: counters, rates
@@ -47,6 +48,9 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
 /* The histogram alone, for a frame drawn after hud_update() with w 0. */
 struct render_hud *hud_histogram(struct hud *h, const struct timeline *tl, int64_t clock,
                                  int w, int hpx);
+
+/* "1.2 MB": octets with an SI prefix. */
+void hud_bytes(uint64_t v, char *buf, size_t len);
 
 /* The view as last updated (for the speed and pause the loops change). */
 struct render_hud *hud_view(struct hud *h);

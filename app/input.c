@@ -6,7 +6,7 @@
 #include <string.h>
 
 enum action { QUIT, PAUSE, FASTER, SLOWER, SCREENSHOT, HIDE, SOLO, UNDO, CLEAR, TOP, HELP,
-              PROMPT, RESET_VIEW, BACK, FORWARD };
+              PROMPT, RESET_VIEW, BACK, FORWARD, PANEL };
 
 /* Keys by where they sit (GLCTX_KEY events). */
 static const struct binding {
@@ -26,7 +26,7 @@ enum { SEEK_S = 10, SEEK_SHIFT_S = 60 }; /* an arrow's step, and with shift */
 /* Characters as typed (GLCTX_TEXT events). */
 static const struct binding chars[] = {
     {'h', HIDE}, {'o', SOLO}, {'u', UNDO}, {'c', CLEAR}, {'t', TOP},
-    {'?', HELP}, {'/', PROMPT}, {'0', RESET_VIEW},
+    {'?', HELP}, {'/', PROMPT}, {'0', RESET_VIEW}, {'k', PANEL},
 };
 
 enum { DRAG_PX = 4 }; /* a press that moves less is a click */
@@ -47,6 +47,7 @@ static void apply(enum action a, unsigned mods, struct input_state *st,
     case CLEAR: out->clear = true; break;
     case TOP: out->top_steps++; break;
     case HELP: out->help_toggle = !out->help_toggle; break;
+    case PANEL: out->panel_toggle = !out->panel_toggle; break;
     case RESET_VIEW: out->reset_view = true; break;
     case BACK: out->seek_s -= seek; break;
     case FORWARD: out->seek_s += seek; break;

@@ -34,6 +34,7 @@ struct input_actions {
     bool undo, clear;  /* u, c */
     int top_steps;     /* t presses */
     bool help_toggle;  /* ? */
+    bool panel_toggle; /* k: the talkers panel */
     bool reset_view;   /* 0 */
     int seek_s;        /* left and right arrows: -10 and +10 s, with shift 60 */
     float zoom;        /* the wheel: factor to zoom by (1: none), at zoom_x, zoom_y */

@@ -292,7 +292,8 @@ struct hud_sources pipeline_hud_sources(const struct pipeline *p)
 {
     return (struct hud_sources){.feed = p->feed, .in = p->in, .tl = p->tl, .sw = p->sw,
                                 .live = p->live, .filters = p->filters,
-                                .learn = p->learn, .watch = p->watch};
+                                .learn = p->learn, .watch = p->watch,
+                                .talkers_panel = p->o->talkers_panel};
 }
 
 bool pipeline_over(const struct pipeline *p)

@@ -117,6 +117,7 @@ void ui_apply(struct ui *u, struct pipeline *p, const struct input_actions *a)
         check_prompt(u);
     filter_keys(u, p, a);
     u->help ^= a->help_toggle;
+    u->no_panel ^= a->panel_toggle;
     if (a->reset_view)
         render_view_reset(p->rnd);
     if (a->zoom != 1)
@@ -125,18 +126,6 @@ void ui_apply(struct ui *u, struct pipeline *p, const struct input_actions *a)
         render_view_pan(p->rnd, a->pan_x, a->pan_y);
     if (a->click)
         select_at(u, p, a->click_x, a->click_y);
-}
-
-static void human_bytes(uint64_t v, char *buf, size_t len)
-{
-    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-    double x = (double)v;
-    int k = 0;
-    while (x >= 1000 && k < 4) {
-        x /= 1000;
-        k++;
-    }
-    snprintf(buf, len, k ? "%.1f %s" : "%.0f %s", x, units[k]);
 }
 
 /* The host under the pointer: its address, totals and busiest services. */
@@ -161,7 +150,7 @@ static void tooltip(struct ui *u, struct pipeline *p)
                        names_origin_word(origin));
     if (!t)
         return;
-    human_bytes(t->octets, bytes, sizeof(bytes));
+    hud_bytes(t->octets, bytes, sizeof(bytes));
     at += snprintf(u->tooltip + at, sizeof(u->tooltip) - (size_t)at,
                    "\n%s, %llu packet%s so far", bytes, (unsigned long long)t->packets,
                    t->packets == 1 ? "" : "s");

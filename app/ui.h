@@ -12,6 +12,7 @@ struct ui {
     struct input_state in;
     struct addr selected; /* family 0: none */
     bool help;
+    bool no_panel;        /* the talkers panel hidden (k) */
     char prompt_error[320];
     char note[400];
     double note_until;    /* progress_now() seconds */

@@ -54,6 +54,11 @@ void watch_rewind(struct watch *w)
         scans_reset(w->scans);
 }
 
+bool watch_is_scanner(const struct watch *w, const struct addr *a)
+{
+    return w && scans_is_scanner(w->scans, a);
+}
+
 const struct scans *watch_scans(const struct watch *w)
 {
     return w ? w->scans : NULL;

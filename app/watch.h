@@ -29,6 +29,9 @@ void watch_rewind(struct watch *w);
 /* The analyser, for the HUD and the report; NULL for a NULL w. */
 const struct scans *watch_scans(const struct watch *w);
 
+/* Whether a is a scanner found so far; false for a NULL w. */
+bool watch_is_scanner(const struct watch *w, const struct addr *a);
+
 /* Scanners found so far; 0 for a NULL w. */
 size_t watch_scanners(const struct watch *w);
 

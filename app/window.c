@@ -54,6 +54,7 @@ static void present(struct pipeline *p, struct ui *ui, float dt, bool shot,
     int w, h;
     glctx_begin_frame(p->ctx, &w, &h);
     struct hud_sources src = pipeline_hud_sources(p);
+    src.talkers_panel = !ui->no_panel;
     struct render_hud *hud = hud_update(p->hud, &src, p->clock, w, h);
     ui_fill_hud(ui, p, hud);
     render_frame(p->rnd, p->sw, hud, w, h, dt);

@@ -614,7 +614,9 @@ static void legend(struct overlay *o, const struct swarm *s, int h, float bottom
 static const float panel_bg[4] = {0.02f * 0.94f, 0.03f * 0.94f, 0.06f * 0.94f, 0.94f};
 
 /* Lines split by '\n' in a dark panel with its top left near (x, y),
- * moved to stay within the frame; a tab in a line starts a second column.
+ * moved to stay within the frame (an x at the right edge or past it puts
+ * the panel there, with the HUD's margin); a tab in a line starts a
+ * second column.
  * The panel is recorded whole, so that labels keep off it. */
 static void panel(struct overlay *o, enum render_item item, const char *text, float x,
                   float y, int px, int w, int h)
@@ -641,6 +643,8 @@ static void panel(struct overlay *o, enum render_item item, const char *text, fl
         p += len + (p[len] == '\n');
     }
     float pw = wmax + 2 * pad, ph = lh * (float)n + 2 * pad - 0.35f * (float)px;
+    if (x >= (float)w)
+        x = (float)w - pw - 20 * (float)h / 720.0f;
     x = fmaxf(fminf(x, (float)w - pw - 4), 4);
     y = fmaxf(fminf(y, (float)h - ph - 4), 4);
     quad(o, x, y, x + pw, y + ph, panel_bg);
@@ -693,6 +697,7 @@ static const char help_text[] =
     "/\ttype a filter: 'hide EXPR' or 'only EXPR' (plain EXPR: only)\n"
     "u, c\tundo the last filter change; clear every filter\n"
     "t\tonly the busiest hosts: off, 10, 100, 1000\n"
+    "k\tthe panel of top talkers and names\n"
     "wheel, drag\tzoom at the pointer; pan\n"
     "0\tfollow the swarm again\n"
     "left, right\tback or on 10 s in a file replay (with shift: 60 s)\n"
@@ -701,9 +706,12 @@ static const char help_text[] =
     "?\tthis list\n"
     "Esc, q\tquit";
 
-/* The window's panels, before the labels: they keep off them. */
+/* The panels, before the labels: they keep off them. */
 static void window_pieces(struct overlay *o, const struct render_hud *hud, int w, int h)
 {
+    if (hud->talkers_panel && hud->talkers_panel[0])
+        panel(o, ITEM_TALKERS, hud->talkers_panel, (float)w, 20 * (float)h / 720.0f,
+              text_px(12, h, 9), w, h);
     if (hud->help) {
         int px = text_px(16, h, 11);
         panel(o, ITEM_HELP, help_text, (float)w * 0.22f, (float)h * 0.18f, px, w, h);

@@ -41,6 +41,8 @@ struct render_hud {
     const char *prompt;   /* the filter prompt as typed; NULL: closed */
     const char *prompt_error; /* why it does not parse, or NULL */
     bool help;            /* the list of keys */
+    const char *talkers_panel; /* the top talkers and names, lines as the
+                                  tooltip's, top right; NULL: none */
     /* a host's name for its label, or NULL: shown instead of the address */
     const char *(*name_of)(void *ctx, const struct addr *a);
     void *name_ctx;
@@ -85,6 +87,7 @@ enum render_item {
     ITEM_TOOLTIP,    /* one per line */
     ITEM_PROMPT,     /* the prompt's line, and its error */
     ITEM_HELP,       /* one per line of the list of keys */
+    ITEM_TALKERS,    /* the panel of top talkers and names: the panel, then its lines */
 };
 
 struct render_box {

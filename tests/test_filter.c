@@ -415,6 +415,64 @@ static void test_talkers(void)
     talkers_destroy(t);
 }
 
+/* The last minute in bins of ten seconds, the busiest by it and over the
+ * run, flows, first and last seen, and the services' totals. */
+static void test_talkers_time(void)
+{
+    const int64_t S = 1000000000;
+    struct talkers *t = talkers_create(0);
+    struct event e = ev("10.0.0.1", "10.0.0.2", 6, 40000, 443);
+    e.octets = 1000;
+    for (int k = 0; k < 100; k++) { /* a packet a second, one conversation */
+        e.time_ns = e.end_ns = 1000 * S + k * S;
+        talkers_add(t, &e);
+    }
+    struct event q = ev("10.0.0.3", "10.0.0.2", 17, 5000, 53); /* quiet, early */
+    q.octets = 50000;
+    q.time_ns = q.end_ns = 1000 * S;
+    talkers_add(t, &q);
+    struct addr a = ip("10.0.0.1"), b = ip("10.0.0.2"), c = ip("10.0.0.3");
+    const struct talker *h = talkers_find(t, &a);
+    CHECK(h && h->flows == 1 && h->first_ns == 1000 * S && h->last_ns == 1099 * S);
+    /* at 1099 s the last minute is the bins from 1040 s: 60 packets */
+    CHECK(h && talkers_recent(h, 1099 * S) == 60 * 1000);
+    CHECK(h && talkers_recent(h, 1105 * S) == 50 * 1000); /* 1050 s on */
+    CHECK(h && talkers_recent(h, 1200 * S) == 0);
+    const struct talker *top[4];
+    CHECK_EQ_U(talkers_busiest(t, true, 1099 * S, top, 4), 2); /* 10.0.0.3 is quiet */
+    CHECK(top[0] == h && top[1] == talkers_find(t, &b)); /* a tie: first come first */
+    CHECK_EQ_U(talkers_busiest(t, false, 1099 * S, top, 4), 3);
+    CHECK(top[0] == talkers_find(t, &b) && top[1] == h && top[2] == talkers_find(t, &c));
+    CHECK_EQ_U(talkers_busiest(t, false, 1099 * S, top, 1), 1);
+    CHECK(top[0] == talkers_find(t, &b));
+    /* silent past the idle time: a new flow; another port: another */
+    e.time_ns = e.end_ns = (1099 + TALKER_IDLE_S + 1) * S;
+    talkers_add(t, &e);
+    e.sport = 40001;
+    talkers_add(t, &e);
+    CHECK(h->flows == 3);
+    /* a flow record is a flow of its own, its end the last seen */
+    struct event f = ev("10.0.0.1", "10.0.0.9", 6, 40002, 22);
+    f.flags = EVENT_FLOW;
+    f.time_ns = 1300 * S;
+    f.end_ns = 1310 * S;
+    talkers_add(t, &f);
+    talkers_add(t, &f);
+    CHECK(h->flows == 5 && h->last_ns == 1310 * S);
+    size_t n;
+    const struct talker_total *sv = talkers_services(t, &n);
+    CHECK_EQ_U(n, 3);
+    uint64_t octets = 0, flows = 0;
+    for (size_t i = 0; i < n; i++) {
+        octets += sv[i].octets;
+        flows += sv[i].flows;
+        if (sv[i].port == 443)
+            CHECK(sv[i].proto == 6 && sv[i].packets == 102 && sv[i].flows == 3);
+    }
+    CHECK(octets == 102 * 1000 + 50000 + 2 * 100 && flows == 3 + 1 + 2);
+    talkers_destroy(t);
+}
+
 int main(void)
 {
     test_primitives();
@@ -423,5 +481,6 @@ int main(void)
     test_against_libpcap();
     test_set();
     test_talkers();
+    test_talkers_time();
     return check_done("test_filter");
 }

@@ -400,6 +400,26 @@ int main(int argc, char **argv)
         check_reference(&f, refdir, "crowd-1280x720", update);
         frame_free(&f);
     }
+    /* the talkers panel: top right, whole, every line drawn, no label on it */
+    hud.talkers_panel = "top talkers, last minute\n3.7 MB\t10.0.0.6\n141.9 kB\t"
+                        "www.calcalist.co.il\nnames learnt most\n30\xc3\x97\twww.ynet.co.il";
+    if (render_scene(s, &hud, NULL, 1280, 720, &f)) {
+        check_no_overlap(&f, "crowd with the talkers panel");
+        const struct render_box *pan = find(&f, ITEM_TALKERS);
+        CHECK(pan && pan->x1 <= 1280 - 10 && pan->x1 > 1280 - 40 && pan->y0 < 40);
+        size_t lines = 0;
+        bool name = false;
+        for (size_t i = 0; i < f.nboxes; i++) {
+            lines += f.boxes[i].item == ITEM_TALKERS;
+            name |= f.boxes[i].item == ITEM_TALKERS &&
+                    strcmp(f.boxes[i].text, "www.calcalist.co.il") == 0;
+        }
+        CHECK(lines == 1 + 2 + 3 * 2); /* the panel, 2 headings, 3 lines of two columns */
+        CHECK(name);
+        if (pan) /* text on a dark plate */
+            CHECK(bright_share(&f, pan, 150) > 0.02 && bright_share(&f, pan, 150) < 0.4);
+        frame_free(&f);
+    }
     swarm_destroy(s);
     return check_done("test_frame");
 }

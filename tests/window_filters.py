@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Filtering in a real window, driven as a user would with xdotool under
-Xvfb: click a host and hide it, type a filter, undo and clear, zoom with
+Xvfb: the talkers panel and the k key, click a host and hide it, type a filter, undo and clear, zoom with
 the wheel, the list of keys. Each step is checked in the --filters file
 the window writes back and in the frames it shows (screenshots by the s
 key, named by their capture time, which also says where a seek went): the hidden host's spot goes dark, a filter to DNS leaves no web
@@ -174,10 +174,19 @@ def scenario(exe, tmp):
         win.proc.kill()
         return
     time.sleep(5)  # the layout settles
-    first = win.shot()
-    if not check(first is not None, "the s key saves a frame"):
+    panel = win.shot()
+    if not check(panel is not None, "the s key saves a frame"):
         win.close()
         return
+    # the talkers panel, on at first in the window, top right; k hides it
+    win.key("k")
+    time.sleep(0.5)
+    first = win.shot()
+    corner = [(x, y) for y in range(10, H // 3) for x in range(W * 2 // 3, W - 10)]
+    lit0 = sum(1 for x, y in corner if lum(panel[y][x]) > 150)
+    lit1 = sum(1 for x, y in corner if lum(first[y][x]) > 150)
+    check(lit0 > 300 and lit1 < lit0 / 4,
+          f"the talkers panel shows top right, and k hides it ({lit0} -> {lit1} bright pixels)")
 
     print("click a host and hide it")
     hidden = None
