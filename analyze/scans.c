@@ -4,7 +4,9 @@
  * so a probe's wait runs out without a sweep of the table. */
 #include "analyze/scans.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "base/services.h"
 #include "base/xalloc.h"
@@ -44,6 +46,7 @@ struct slot {
     struct key k;
     struct val v;
 };
+_Static_assert(sizeof(struct slot) == 64, "a slot is one cache line");
 
 struct pending {
     struct key k;
@@ -91,6 +94,21 @@ static struct key make_key(enum tag tag, const struct addr *a, const struct addr
     return k;
 }
 
+/* cap slots, zeroed, each on a cache line of its own (a probe of the
+ * table touches one line, not two); a big table asks for huge pages, as
+ * its lookups land all over it and would miss the TLB at every one. */
+static struct slot *new_slots(size_t cap)
+{
+    size_t bytes = cap * sizeof(struct slot);
+    bool huge = bytes >= (2u << 20);
+    struct slot *t = aligned_alloc(huge ? (2u << 20) : 64, bytes);
+    xalloc_check(t, bytes);
+    if (huge)
+        madvise(t, bytes, MADV_HUGEPAGE);
+    memset(t, 0, bytes);
+    return t;
+}
+
 static size_t find_slot(const struct slot *slots, size_t cap, const struct key *k)
 {
     size_t i = (size_t)hash_key(k) & (cap - 1);
@@ -105,7 +123,7 @@ static void rebuild(struct scans *s, size_t cap, int64_t cutoff)
 {
     struct slot *old = s->slots;
     size_t oldcap = s->cap;
-    s->slots = xcalloc(cap, sizeof(*s->slots));
+    s->slots = new_slots(cap);
     s->cap = cap;
     s->count = 0;
     for (size_t i = 0; i < oldcap; i++) {
@@ -559,7 +577,7 @@ void scans_reset(struct scans *s)
     s->wait = wait;
     s->max_cap = max_cap;
     s->cap = 1024;
-    s->slots = xcalloc(s->cap, sizeof(*s->slots));
+    s->slots = new_slots(s->cap);
     s->now = INT64_MIN / 2;
 }
 

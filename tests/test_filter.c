@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "analyze/talkers.h"
+#include "base/services.h"
 #include "check.h"
 #include "filter/expr.h"
 #include "filter/set.h"
@@ -122,6 +123,15 @@ static void test_primitives(void)
     NO("class netmgmt", ldap);
     YES("class netmgmt", snmp);
     YES("class netmgmt", ntp);
+    /* the table: ports shared by TCP and UDP entries, both ends of it */
+    CHECK(strcmp(services_name(6, 513), "login") == 0);
+    CHECK(strcmp(services_name(17, 513), "who") == 0);
+    CHECK(strcmp(services_name(6, 7), "echo") == 0);
+    CHECK(strcmp(services_name(17, 2055), "netflow") == 0);
+    CHECK(strcmp(services_name(6, 9389), "adws") == 0);
+    CHECK(strcmp(services_name(6, 27017), "mongodb") == 0);
+    CHECK(services_class(17, 1812) == SVC_DIR && services_class(6, 5985) == SVC_REMOTE);
+    CHECK(!services_known(6, 2055) && !services_known(6, 40000));
     NO("class dir", ntp);
 
     /* precedence and the short forms, as tcpdump reads them */
