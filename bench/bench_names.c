@@ -47,27 +47,6 @@ static double run(const char *path, bool names, unsigned long *events,
     return now() - t0;
 }
 
-/* The source alone (read, decode, names), no thread, heap or ring. */
-static double source_only(const char *path, bool names, unsigned long *n)
-{
-    char err[512];
-    double t0 = now();
-    struct source *s = source_open(path, NULL, err, sizeof(err));
-    if (!s) {
-        fprintf(stderr, "%s\n", err);
-        exit(1);
-    }
-    if (names)
-        source_learn_names(s, 0);
-    struct event ev;
-    unsigned long k = 0;
-    while (source_next(s, &ev))
-        k++;
-    source_destroy(s);
-    *n = k;
-    return now() - t0;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -83,7 +62,7 @@ int main(int argc, char **argv)
         bool on = argv[3][1] == 'n';
         for (int i = 0; i < passes; i++)
             if (argv[3][0] == 's')
-                source_only(argv[1], true, &ev);
+                read_source_events(argv[1], true, &ev);
             else
                 run(argv[1], on, &ev, &rec, &held);
         return 0;
@@ -94,9 +73,9 @@ int main(int argc, char **argv)
         off = t < off ? t : off;
         t = run(argv[1], true, &ev, &rec, &held);
         on = t < on ? t : on;
-        t = source_only(argv[1], false, &src_n);
+        t = read_source_events(argv[1], false, &src_n);
         src_off = t < src_off ? t : src_off;
-        t = source_only(argv[1], true, &src_n);
+        t = read_source_events(argv[1], true, &src_n);
         src_on = t < src_on ? t : src_on;
     }
     printf("file: %s, %lu events, %lu name records, %zu addresses named "

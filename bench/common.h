@@ -3,6 +3,7 @@
 #ifndef FLOWSWARM_BENCH_COMMON_H
 #define FLOWSWARM_BENCH_COMMON_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -16,8 +17,9 @@ static inline double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Seconds to read every event of path; their count in *events. */
-static inline double read_all_events(const char *path, unsigned long *events)
+/* Seconds to read every event of path (learning names from the packets
+ * too, if names); their count, name records included, in *events. */
+static inline double read_source_events(const char *path, bool names, unsigned long *events)
 {
     char err[512];
     double t0 = now();
@@ -26,6 +28,8 @@ static inline double read_all_events(const char *path, unsigned long *events)
         fprintf(stderr, "%s\n", err);
         exit(1);
     }
+    if (names)
+        source_learn_names(s, 0);
     struct event ev;
     unsigned long n = 0, octets = 0;
     while (source_next(s, &ev)) {
@@ -38,6 +42,12 @@ static inline double read_all_events(const char *path, unsigned long *events)
     if (octets == 1)
         puts("");
     return t;
+}
+
+/* Seconds to read every event of path; their count in *events. */
+static inline double read_all_events(const char *path, unsigned long *events)
+{
+    return read_source_events(path, false, events);
 }
 
 #endif

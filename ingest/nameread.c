@@ -58,7 +58,8 @@ bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr 
         return false;
     uint64_t ak = addr_hash(addr), nk = name_hash(name, len);
     struct nameread_seen *seen = &q->seen[(ak >> 32) % NAMEREAD_SEEN];
-    if (seen->addr_key == ak && seen->name_key == nk && time_ns >= seen->time_ns &&
+    if (seen->addr_key == (uint32_t)ak && seen->name_key == (uint32_t)nk &&
+        time_ns >= seen->time_ns &&
         time_ns - seen->time_ns < NAMEREAD_REPEAT_NS)
         return true; /* the address's last name, sent lately: the cache has it */
     unsigned parts = (unsigned)((len + EVENT_NAME_TEXT - 1) / EVENT_NAME_TEXT);
@@ -81,8 +82,8 @@ bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr 
         r->name.origin = (uint8_t)origin;
         memcpy(r->name.text, name + at, take);
     }
-    seen->addr_key = ak;
-    seen->name_key = nk;
+    seen->addr_key = (uint32_t)ak;
+    seen->name_key = (uint32_t)nk;
     seen->time_ns = time_ns;
     return true;
 }

@@ -32,8 +32,11 @@ struct nameread_counts {
 };
 
 /* The name sent for an address last (their hashes), and when. */
+/* 16 bytes, so that the table stays small enough for the cache: the
+ * address's hash picks the slot by its high bits and is checked by its
+ * low 32, the name by 32 bits of its hash. */
 struct nameread_seen {
-    uint64_t addr_key, name_key;
+    uint32_t addr_key, name_key;
     int64_t time_ns;
 };
 
