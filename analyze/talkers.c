@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "base/services.h"
 #include "base/xalloc.h"
 
@@ -137,15 +138,6 @@ static void add_service(struct talker *h, uint8_t proto, uint16_t port, uint64_t
     }
 }
 
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 33);
-}
-
 /* The conversation's key, the same both ways; ICMP's type and code are
  * left out, so a ping and its reply are one. */
 static uint64_t conv_key(const struct event *ev)
@@ -169,7 +161,7 @@ static uint64_t conv_key(const struct event *ev)
         for (unsigned i = 0; i < 16; i++)
             h = (h ^ both[k]->b[i]) * 1099511628211ull;
     }
-    h = mix(h ^ ((uint64_t)pa << 24 | (uint64_t)pb << 8 | ev->proto));
+    h = hash_mix64(h ^ ((uint64_t)pa << 24 | (uint64_t)pb << 8 | ev->proto));
     return h ? h : 1;
 }
 
@@ -226,7 +218,7 @@ static bool starts_flow(struct talkers *t, const struct event *ev)
 
 static size_t svc_slot_of(const struct talkers *t, uint8_t proto, uint16_t port)
 {
-    size_t mask = t->svc_slots - 1, i = mix((uint64_t)proto << 16 | port) & mask;
+    size_t mask = t->svc_slots - 1, i = hash_mix64((uint64_t)proto << 16 | port) & mask;
     for (uint32_t k; (k = t->svc_index[i]); i = (i + 1) & mask)
         if (t->svc[k - 1].proto == proto && t->svc[k - 1].port == port)
             break;

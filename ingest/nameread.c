@@ -11,21 +11,12 @@
 #include <strings.h>
 
 #include "base/cursor.h"
+#include "base/hash.h"
 
 void nameread_init(struct nameread_queue *q, uint32_t id_base)
 {
     memset(q, 0, sizeof(*q));
     q->next_id = id_base;
-}
-
-static uint64_t mix64(uint64_t h) /* MurmurHash3's finalizer */
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
 }
 
 /* Hashes of an address and of a name, eight bytes at a time; never 0
@@ -34,7 +25,7 @@ static uint64_t addr_hash(const struct addr *a)
 {
     uint64_t w[2];
     memcpy(w, a->b, 16);
-    return mix64(mix64(w[0] ^ a->family) ^ w[1]) | 1;
+    return hash_mix64(hash_mix64(w[0] ^ a->family) ^ w[1]) | 1;
 }
 
 static uint64_t name_hash(const char *name, size_t len)
@@ -44,11 +35,11 @@ static uint64_t name_hash(const char *name, size_t len)
     for (; i + 8 <= len; i += 8) {
         uint64_t v;
         memcpy(&v, name + i, 8);
-        h = mix64(h ^ v);
+        h = hash_mix64(h ^ v);
     }
     uint64_t tail = 0;
     memcpy(&tail, name + i, len - i);
-    return mix64(h ^ tail) | 1;
+    return hash_mix64(h ^ tail) | 1;
 }
 
 bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr *addr,
