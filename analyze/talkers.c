@@ -445,8 +445,9 @@ struct talkers *talkers_copy(const struct talkers *t)
         memcpy(c->svc, t->svc, t->nsvc * sizeof(*t->svc));
     c->svc_index = xreallocarray(NULL, t->svc_slots, sizeof(*t->svc_index));
     memcpy(c->svc_index, t->svc_index, t->svc_slots * sizeof(*t->svc_index));
-    c->conv = xreallocarray(NULL, t->conv_slots, sizeof(*t->conv));
-    memcpy(c->conv, t->conv, t->conv_slots * sizeof(*t->conv));
+    c->conv_slots = CONV_MIN; /* see talkers_copy() in the header */
+    c->nconv = 0;
+    c->conv = xcalloc(c->conv_slots, sizeof(*c->conv));
     c->scratch = NULL;
     return c;
 }

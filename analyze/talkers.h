@@ -91,7 +91,9 @@ void talkers_rank(struct talkers *t, unsigned n);
 bool talkers_is_top(const struct talkers *t, const struct addr *a);
 
 /* A copy with the same hosts, totals, ranking and stamps, for going back
- * in a replay. */
+ * in a replay. It starts with no conversations seen (a replay keeps many
+ * copies, and the table of them is the biggest part): a conversation
+ * under way at the copy counts as a flow once more when it goes on. */
 struct talkers *talkers_copy(const struct talkers *t);
 
 size_t talkers_count(const struct talkers *t);
