@@ -293,7 +293,7 @@ int export_run(const struct options *o)
     if (!open_outputs(x))
         goto done;
     plan(x);
-    x->p->hud = hud_create((unsigned)fmax(1, round(o->fps)), x->speed);
+    x->p->hud = hud_create(x->speed);
     say_start(x);
     progress_init(&x->prog, o->quiet);
     x->t0 = progress_now();

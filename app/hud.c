@@ -8,16 +8,19 @@
 
 #include "base/xalloc.h"
 
-enum { RATE_WINDOW = 256 };
+enum { RATE_SAMPLES = 128 };
+#define RATE_SPAN_NS 3000000000ll /* rates average the last 3 s of capture time */
+#define RATE_STEP_NS (RATE_SPAN_NS / 32) /* a sample at most this often */
 enum { PANEL_HOSTS = 5, PANEL_NAMES = 3, PANEL_TEXT = 3072 };
 #define PANEL_EVERY_NS 250000000ll /* capture time between updates of the panel */
 
 struct hud {
     struct render_hud view;
-    /* the swarm's counters at the last span frames, a ring */
-    int64_t clock[RATE_WINDOW];
-    uint64_t events[RATE_WINDOW], octets[RATE_WINDOW];
-    unsigned n, head, span;
+    /* the swarm's counters RATE_STEP_NS or more apart, a ring */
+    int64_t clock[RATE_SAMPLES];
+    uint64_t events[RATE_SAMPLES], octets[RATE_SAMPLES];
+    unsigned n, head;        /* samples held; the slot of the next */
+    int64_t rated_at;        /* the clock the rates were made at */
     double *bins;
     size_t cap_bins;
     char filters[512]; /* the filters' line */
@@ -26,11 +29,11 @@ struct hud {
     bool panel_made;
 };
 
-struct hud *hud_create(unsigned rate_frames, double speed)
+struct hud *hud_create(double speed)
 {
     struct hud *h = xcalloc(1, sizeof(*h));
-    h->span = rate_frames < 1 ? 1 : rate_frames > RATE_WINDOW ? RATE_WINDOW : rate_frames;
     h->view.speed = speed;
+    h->rated_at = INT64_MIN;
     return h;
 }
 
@@ -42,23 +45,39 @@ void hud_destroy(struct hud *h)
     free(h);
 }
 
+/* Events and octets a second over the last RATE_SPAN_NS of capture time
+ * (or what there is of it). A clock that has not moved (paused) leaves
+ * them as they were; one that went back (a seek) starts them again. */
 static void update_rates(struct hud *h, const struct swarm *s, int64_t clock)
 {
+    if (clock == h->rated_at)
+        return;
+    if (clock < h->rated_at)
+        h->n = 0;
+    h->rated_at = clock;
     struct swarm_stats st;
     swarm_get_stats(s, &st);
-    unsigned i = h->head;
-    h->clock[i] = clock;
-    h->events[i] = st.events;
-    h->octets[i] = st.octets;
-    h->head = (h->head + 1) % h->span;
-    if (h->n < h->span)
-        h->n++;
-    unsigned oldest = (i + h->span + 1 - h->n) % h->span;
-    double dt = (double)(clock - h->clock[oldest]) / 1e9;
-    if (dt > 0) {
-        h->view.events_per_s = (double)(st.events - h->events[oldest]) / dt;
-        h->view.octets_per_s = (double)(st.octets - h->octets[oldest]) / dt;
+    unsigned last = (h->head + RATE_SAMPLES - 1) % RATE_SAMPLES;
+    if (h->n == 0 || clock - h->clock[last] >= RATE_STEP_NS) {
+        h->clock[h->head] = clock;
+        h->events[h->head] = st.events;
+        h->octets[h->head] = st.octets;
+        h->head = (h->head + 1) % RATE_SAMPLES;
+        if (h->n < RATE_SAMPLES)
+            h->n++;
     }
+    /* the newest sample at least a span old, else the oldest */
+    unsigned from = (h->head + RATE_SAMPLES - h->n) % RATE_SAMPLES;
+    for (unsigned k = 1; k < h->n; k++) {
+        unsigned i = (h->head + RATE_SAMPLES - 1 - k) % RATE_SAMPLES;
+        if (clock - h->clock[i] >= RATE_SPAN_NS) {
+            from = i;
+            break;
+        }
+    }
+    double dt = (double)(clock - h->clock[from]) / 1e9;
+    h->view.events_per_s = dt > 0 ? (double)(st.events - h->events[from]) / dt : 0;
+    h->view.octets_per_s = dt > 0 ? (double)(st.octets - h->octets[from]) / dt : 0;
 }
 
 /* The histogram from the span's start to its stop (or the clock, if

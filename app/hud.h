@@ -1,6 +1,6 @@
 /* What the HUD shows besides the swarm, gathered for the renderer as
- * plain values: the clock and speed, capture-time rates over the last
- * second, drops and clamps, the histogram's bins for the frame's size,
+ * plain values: the clock and speed, rates over the last seconds of
+ * capture time, drops and clamps, the histogram's bins for the frame's size,
  * and the panel of top talkers and names. */
 #ifndef FLOWSWARM_HUD_H
 #define FLOWSWARM_HUD_H
@@ -18,10 +18,8 @@
 
 struct hud;
 
-/* rate_frames: how many frames make the last second of animation, over
- * which events/s and bytes/s are measured (1 to 256). speed: the speed
- * shown at first. */
-struct hud *hud_create(unsigned rate_frames, double speed);
+/* speed: the speed shown at first. */
+struct hud *hud_create(double speed);
 void hud_destroy(struct hud *h);
 
 /* What the sources of the HUD's values are. */

@@ -90,7 +90,7 @@ int window_run(const struct options *o)
         pipeline_destroy(p);
         return 1;
     }
-    p->hud = hud_create(60, first_speed(o, p->tl));
+    p->hud = hud_create(first_speed(o, p->tl));
     struct render_hud *view = hud_view(p->hud);
     struct input_actions act = {0};
     struct ui ui = {0};

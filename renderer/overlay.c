@@ -363,7 +363,8 @@ static int text_px(float px, int h, int least)
     return v < least ? least : v;
 }
 
-/* 1234 -> "1.2 k" style with the given unit. */
+/* 1234 -> "1.2 k", 0.25 -> "0.3" style with the given unit: a slow rate
+ * is not shown as none. */
 static void human(double v, const char *unit, char *buf, size_t len)
 {
     static const char *const prefix[] = {"", "k", "M", "G", "T", "P"};
@@ -372,7 +373,8 @@ static void human(double v, const char *unit, char *buf, size_t len)
         v /= 1000;
         i++;
     }
-    snprintf(buf, len, i ? "%.1f %s%s" : "%.0f %s%s", v, prefix[i], unit);
+    bool tenths = i > 0 || (v > 0 && v < 9.95);
+    snprintf(buf, len, tenths ? "%.1f %s%s" : "%.0f %s%s", v, prefix[i], unit);
 }
 
 /* Appends " · part" (or just part at the start) to line. */
