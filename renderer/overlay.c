@@ -142,6 +142,21 @@ static float put_text(struct overlay *o, enum render_item item, int cls, int px,
     return wdt;
 }
 
+static void quad(struct overlay *o, float x0, float y0, float x1, float y1, const float c[4])
+{
+    if (o->nverts + 6 > o->capverts) {
+        o->capverts = o->capverts ? o->capverts * 2 : 1536;
+        o->verts = xreallocarray(o->verts, o->capverts, sizeof(*o->verts));
+    }
+    struct flat_vertex v[4] = {{x0, y0, c[0], c[1], c[2], c[3]},
+                               {x1, y0, c[0], c[1], c[2], c[3]},
+                               {x1, y1, c[0], c[1], c[2], c[3]},
+                               {x0, y1, c[0], c[1], c[2], c[3]}};
+    static const int order[6] = {0, 1, 2, 0, 2, 3};
+    for (int k = 0; k < 6; k++)
+        o->verts[o->nverts++] = v[order[k]];
+}
+
 static bool clear_of_all(const struct overlay *o, const float b[4], int w, int h)
 {
     if (b[0] < 0 || b[1] < 0 || b[2] > (float)w || b[3] > (float)h)
@@ -158,6 +173,8 @@ static bool clear_of_all(const struct overlay *o, const float b[4], int w, int h
     }
     return true;
 }
+
+static const float label_plate[4] = {0.02f * 0.78f, 0.03f * 0.78f, 0.06f * 0.78f, 0.78f};
 
 /* Places a label next to a point of radius rad (pixels): below, above,
  * right, left (hubs), or right, left, above, below (hosts). */
@@ -181,6 +198,9 @@ static bool place_label(struct overlay *o, enum render_item item, int cls, int p
         float padded[4] = {b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad};
         if (!clear_of_all(o, padded, w, h))
             continue;
+        /* a dark plate, so the text reads over glow and crowds alike */
+        float pp = pad * 0.6f;
+        quad(o, b[0] - pp, b[1] - pp * 0.5f, b[2] + pp, b[3] + pp * 0.5f, label_plate);
         put_text(o, item, cls, px, x, y, s, rgba);
         /* the padding belongs to the label: the next one keeps clear */
         struct render_box *last = &o->boxes[o->nboxes - 1];
@@ -476,21 +496,6 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
         y += (float)small * 1.5f;
         put_text(o, ITEM_NOTE, -1, small, m, y, hud->note, white);
     }
-}
-
-static void quad(struct overlay *o, float x0, float y0, float x1, float y1, const float c[4])
-{
-    if (o->nverts + 6 > o->capverts) {
-        o->capverts = o->capverts ? o->capverts * 2 : 1536;
-        o->verts = xreallocarray(o->verts, o->capverts, sizeof(*o->verts));
-    }
-    struct flat_vertex v[4] = {{x0, y0, c[0], c[1], c[2], c[3]},
-                               {x1, y0, c[0], c[1], c[2], c[3]},
-                               {x1, y1, c[0], c[1], c[2], c[3]},
-                               {x0, y1, c[0], c[1], c[2], c[3]}};
-    static const int order[6] = {0, 1, 2, 0, 2, 3};
-    for (int k = 0; k < 6; k++)
-        o->verts[o->nverts++] = v[order[k]];
 }
 
 static void fmt_time(int64_t ns, bool with_date, char *buf, size_t len)

@@ -181,6 +181,53 @@ static bool is_label(const struct render_box *b)
     return b->item == ITEM_HUB_LABEL || b->item == ITEM_HOST_LABEL;
 }
 
+/* WCAG's relative luminance of an sRGB pixel. */
+static double rel_lum(const uint8_t *p)
+{
+    double c[3];
+    for (int k = 0; k < 3; k++) {
+        double v = p[k] / 255.0;
+        c[k] = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+    }
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Every hub and host label against what is behind it, as WCAG measures
+ * contrast: the text's strokes (the brightest tenth of the box's pixels)
+ * over its ground (the median). The least ratio found. */
+static double least_label_contrast(const struct frame *f, size_t *labels)
+{
+    double least = 1e9;
+    double *v = xcalloc((size_t)f->w * f->h, sizeof(*v));
+    *labels = 0;
+    for (size_t i = 0; i < f->nboxes; i++) {
+        const struct render_box *b = &f->boxes[i];
+        if (!is_label(b))
+            continue;
+        size_t n = 0;
+        for (int y = (int)ceilf(b->y0); y < (int)b->y1 && y < f->h; y++)
+            for (int x = (int)ceilf(b->x0); x < (int)b->x1 && x < f->w; x++)
+                if (x >= 0 && y >= 0)
+                    v[n++] = rel_lum(pixel(f, x, y));
+        if (n < 20)
+            continue;
+        qsort(v, n, sizeof(*v), by_double);
+        double text = v[n * 9 / 10], ground = v[n / 2];
+        double ratio = (text + 0.05) / (ground + 0.05);
+        if (ratio < least)
+            least = ratio;
+        ++*labels;
+    }
+    free(v);
+    return least;
+}
+
 /* Labels: on screen, clear of each other and of every HUD piece. */
 static void check_no_overlap(const struct frame *f, const char *scene)
 {
@@ -336,6 +383,10 @@ int main(int argc, char **argv)
         return 1;
     check_hud(&f, "2023-11-14 22:13:24 UTC");
     check_no_overlap(&f, "small");
+    size_t nl;
+    double c = least_label_contrast(&f, &nl);
+    printf("test_frame: small: least label contrast %.1f:1 over %zu labels\n", c, nl);
+    CHECK(nl > 0 && c >= 4.5);
     check_legend(&f, s);
     /* every hub is labelled, with service and port */
     const char *want[] = {"https 443/tcp", "domain 53/udp", "ssh 22/tcp"};
@@ -396,6 +447,10 @@ int main(int argc, char **argv)
     hud = (struct render_hud){.clock_ns = T0 + 3 * SEC, .speed = 1};
     if (render_scene(s, &hud, NULL, 1280, 720, &f)) {
         check_no_overlap(&f, "crowd");
+        size_t nl;
+        double c = least_label_contrast(&f, &nl);
+        printf("test_frame: crowd: least label contrast %.1f:1 over %zu labels\n", c, nl);
+        CHECK(nl > 0 && c >= 4.5);
         check_legend(&f, s);
         check_reference(&f, refdir, "crowd-1280x720", update);
         frame_free(&f);
