@@ -164,12 +164,12 @@ static int step(struct export *x)
     swarm_step(p->sw, p->clock, x->dt);
     int w, h;
     glctx_begin_frame(p->ctx, &w, &h);
-    /* a still of the last frame: the others are not drawn, and need no
-     * histogram */
+    /* a still of the last frame: the others are not drawn, but the camera
+     * moves as it would, keeping off the same HUD */
     struct hud_sources src = pipeline_hud_sources(p);
-    struct render_hud *hud = hud_update(p->hud, &src, p->clock, x->enc ? w : 0, h);
+    struct render_hud *hud = hud_update(p->hud, &src, p->clock, w, h);
     if (!x->enc)
-        render_skip(p->rnd, p->sw, w, h, x->dt);
+        render_skip(p->rnd, p->sw, hud, w, h, x->dt);
     else if (!encode_frame(x, hud, w, h))
         return 0;
     progress_show(&x->prog, x->frame + 1, x->total, p->clock, false);
@@ -230,8 +230,7 @@ static void drain(struct export *x)
     if (!x->enc) {
         int w, h;
         glctx_begin_frame(x->p->ctx, &w, &h);
-        render_frame(x->p->rnd, x->p->sw,
-                     hud_histogram(x->p->hud, x->p->tl, x->p->clock, w, h), w, h, 0);
+        render_frame(x->p->rnd, x->p->sw, hud_view(x->p->hud), w, h, 0);
         readback_now(w, h, x->still);
         x->have_still = true;
         return;

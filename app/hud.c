@@ -226,13 +226,6 @@ struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int6
     return &h->view;
 }
 
-struct render_hud *hud_histogram(struct hud *h, const struct timeline *tl, int64_t clock,
-                                 int w, int hpx)
-{
-    update_histogram(h, tl, clock, w, hpx);
-    return &h->view;
-}
-
 struct render_hud *hud_view(struct hud *h)
 {
     return &h->view;

@@ -36,16 +36,11 @@ struct hud_sources {
 };
 
 /* Brings the HUD to the frame at clock, w by h pixels: counters, rates
- * and the histogram. A w of 0 is a frame that will not be drawn (a still
- * alone draws the last): the histogram is left as it was. The returned
+ * and the histogram. A w of 0 leaves the histogram as it was. The returned
  * view is valid until the next call or hud_destroy(); the loops may
  * change its speed and paused fields, which the HUD keeps. */
 struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int64_t clock,
                               int w, int hpx);
-
-/* The histogram alone, for a frame drawn after hud_update() with w 0. */
-struct render_hud *hud_histogram(struct hud *h, const struct timeline *tl, int64_t clock,
-                                 int w, int hpx);
 
 /* "1.2 MB": octets with an SI prefix. */
 void hud_bytes(uint64_t v, char *buf, size_t len);

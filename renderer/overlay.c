@@ -422,6 +422,44 @@ static void append(char *line, size_t len, const char *part)
     snprintf(line + used, len - used, "%s%s", used ? "  \xc2\xb7  " : "", part);
 }
 
+/* The amber line: what was dropped, clamped, evicted, refused, and the
+ * scanners found; "" when there is nothing to say. */
+static void warnings(const struct swarm_stats *st, const struct render_hud *hud, char *line,
+                     size_t len)
+{
+    char part[64];
+    line[0] = 0;
+    const struct {
+        uint64_t n;
+        const char *what;
+    } warn[] = {{hud->dropped, "dropped"},
+                {hud->os_dropped, "dropped by the kernel"},
+                {hud->if_dropped, "dropped by the interface"},
+                {hud->sock_dropped, "dropped by the socket buffer"},
+                {hud->agent_dropped, "not sampled by the sFlow agents"},
+                {hud->seq_lost, "lost on the way (sequence gaps)"},
+                {hud->clamped, "clamped (out of order)"},
+                {st->evicted, "hosts evicted"},
+                {hud->scanners, hud->scanners == 1 ? "scanner" : "scanners"},
+                {st->refused, "over the service limit"}};
+    for (size_t i = 0; i < sizeof(warn) / sizeof(*warn); i++) {
+        if (!warn[i].n)
+            continue;
+        snprintf(part, sizeof(part), "%llu %s", (unsigned long long)warn[i].n, warn[i].what);
+        append(line, len, part);
+    }
+}
+
+/* How many lines the HUD has under the status line. */
+static int hud_extra_lines(const struct swarm *s, const struct render_hud *hud)
+{
+    struct swarm_stats st;
+    char line[256];
+    swarm_get_stats(s, &st);
+    warnings(&st, hud, line, sizeof(line));
+    return (line[0] != 0) + (hud->filters && hud->filters[0]) + (hud->note && hud->note[0]);
+}
+
 static void hud_text(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
                      int h)
 {
@@ -460,26 +498,7 @@ static void hud_text(struct overlay *o, const struct swarm *s, const struct rend
     y += (float)small * 1.6f;
     put_text(o, ITEM_STATUS, -1, small, m, y, line, grey);
 
-    line[0] = 0;
-    const struct {
-        uint64_t n;
-        const char *what;
-    } warn[] = {{hud->dropped, "dropped"},
-                {hud->os_dropped, "dropped by the kernel"},
-                {hud->if_dropped, "dropped by the interface"},
-                {hud->sock_dropped, "dropped by the socket buffer"},
-                {hud->agent_dropped, "not sampled by the sFlow agents"},
-                {hud->seq_lost, "lost on the way (sequence gaps)"},
-                {hud->clamped, "clamped (out of order)"},
-                {st.evicted, "hosts evicted"},
-                {hud->scanners, hud->scanners == 1 ? "scanner" : "scanners"},
-                {st.refused, "over the service limit"}};
-    for (size_t i = 0; i < sizeof(warn) / sizeof(*warn); i++) {
-        if (!warn[i].n)
-            continue;
-        snprintf(part, sizeof(part), "%llu %s", (unsigned long long)warn[i].n, warn[i].what);
-        append(line, sizeof(line), part);
-    }
+    warnings(&st, hud, line, sizeof(line));
     if (line[0]) {
         const float amber[4] = {0.95f, 0.62f, 0.30f, 1};
         y += (float)small * 1.5f;
@@ -592,17 +611,28 @@ static float histogram(struct overlay *o, const struct render_hud *hud, int w, i
 
 /* The classes of the services live now, bottom up above the histogram,
  * in the order of the palette. */
+/* Which classes the live services have; how many. */
+static int legend_classes(const struct swarm *s, bool present[SVC_COUNT])
+{
+    memset(present, 0, SVC_COUNT * sizeof(*present));
+    size_t n;
+    int k = 0;
+    const struct swarm_hub *hubs = swarm_hubs(s, &n);
+    for (size_t i = 0; i < n; i++)
+        if (hubs[i].live && !present[hubs[i].cls]) {
+            present[hubs[i].cls] = true;
+            k++;
+        }
+    return k;
+}
+
 static void legend(struct overlay *o, const struct swarm *s, int h, float bottom)
 {
     float unit = (float)h / 720.0f, m = 20 * unit;
     int px = text_px(14, h, 10);
     const float grey[4] = {0.78f, 0.80f, 0.86f, 1};
-    bool present[SVC_COUNT] = {false};
-    size_t n;
-    const struct swarm_hub *hubs = swarm_hubs(s, &n);
-    for (size_t i = 0; i < n; i++)
-        if (hubs[i].live)
-            present[hubs[i].cls] = true;
+    bool present[SVC_COUNT];
+    legend_classes(s, present);
     float y = bottom - 8 * unit - 0.25f * (float)px;
     for (int c = SVC_COUNT - 1; c >= 0; c--) {
         if (!present[c])
@@ -625,8 +655,10 @@ static const float panel_bg[4] = {0.02f * 0.94f, 0.03f * 0.94f, 0.06f * 0.94f, 0
  * the panel there, with the HUD's margin); a tab in a line starts a
  * second column.
  * The panel is recorded whole, so that labels keep off it. */
-static void panel(struct overlay *o, enum render_item item, const char *text, float x,
-                  float y, int px, int w, int h)
+/* A panel's size for text at px: its second column's offset, its width
+ * and height. */
+static void panel_size(struct overlay *o, const char *text, int px, float *col_out,
+                       float *pw, float *ph)
 {
     char line[160];
     float pad = (float)px * 0.6f, lh = (float)px * 1.35f, col = 0, wmax = 0;
@@ -649,7 +681,17 @@ static void panel(struct overlay *o, enum render_item item, const char *text, fl
                                : text_width(o->text, px, line));
         p += len + (p[len] == '\n');
     }
-    float pw = wmax + 2 * pad, ph = lh * (float)n + 2 * pad - 0.35f * (float)px;
+    *col_out = col;
+    *pw = wmax + 2 * pad;
+    *ph = lh * (float)n + 2 * pad - 0.35f * (float)px;
+}
+
+static void panel(struct overlay *o, enum render_item item, const char *text, float x,
+                  float y, int px, int w, int h)
+{
+    char line[160];
+    float pad = (float)px * 0.6f, lh = (float)px * 1.35f, col, pw, ph;
+    panel_size(o, text, px, &col, &pw, &ph);
     if (x >= (float)w)
         x = (float)w - pw - 20 * (float)h / 720.0f;
     x = fmaxf(fminf(x, (float)w - pw - 4), 4);
@@ -726,6 +768,71 @@ static void window_pieces(struct overlay *o, const struct render_hud *hud, int w
     if (hud->tooltip && hud->tooltip[0])
         panel(o, ITEM_TOOLTIP, hud->tooltip, hud->tip_x + 16, hud->tip_y + 16,
               text_px(14, h, 10), w, h);
+}
+
+/* Moves one edge of the free area *a off the box b, whichever of the two
+ * ways (sideways: the edge at side, or up or down: the edge at end)
+ * leaves more room; a box beside the area changes nothing. */
+static void keep_off(float a[4], const float b[4], int side, int end, float gap)
+{
+    if (!(b[0] < a[2] && a[0] < b[2] && b[1] < a[3] && a[1] < b[3]))
+        return;
+    float x[4], y[4];
+    memcpy(x, a, sizeof(x));
+    memcpy(y, a, sizeof(y));
+    x[side] = side == 0 ? b[2] + gap : b[0] - gap;
+    y[end] = end == 1 ? b[3] + gap : b[1] - gap;
+    float ax = (x[2] - x[0]) * (x[3] - x[1]), ay = (y[2] - y[0]) * (y[3] - y[1]);
+    memcpy(a, ax >= ay ? x : y, sizeof(x));
+}
+
+void overlay_scene_area(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
+                        int w, int h, float area[4])
+{
+    float unit = (float)h / 720.0f, m = 20 * unit, gap = 10 * unit;
+    int big = text_px(24, h, 14), small = text_px(15, h, 10);
+    /* the HUD's lines, as hud_text() sets them */
+    float last = m + (float)big + (float)small * 1.6f +
+                 (float)hud_extra_lines(s, hud) * (float)small * 1.5f;
+    /* the histogram's top (or the prompt's), as legend() is given it */
+    float bottom = (float)h - m;
+    if (hud->prompt) {
+        int px = text_px(16, h, 11);
+        bool err = hud->prompt_error && hud->prompt_error[0];
+        bottom = (float)h - (float)px * 2.2f - (err ? (float)px * 1.6f : 0);
+    } else if (hud->bins && hud->nbins && overlay_histogram_bars(w, h)) {
+        struct hist_geom g;
+        hist_geometry(w, h, &g);
+        bottom = g.y0 - 3 * unit;
+    }
+    area[0] = m;
+    area[1] = last + 0.25f * (float)small + gap;
+    area[2] = (float)w - m;
+    area[3] = bottom - gap;
+    bool present[SVC_COUNT];
+    int classes = legend_classes(s, present), lpx = text_px(14, h, 10);
+    if (classes) {
+        float lw = 0;
+        for (int c = 0; c < SVC_COUNT; c++)
+            if (present[c])
+                lw = fmaxf(lw, text_width(o->text, lpx, services_class_name(c)));
+        float base = bottom - 8 * unit - 0.25f * (float)lpx;
+        float top = base - (float)(classes - 1) * (float)lpx * 1.4f - 0.93f * (float)lpx;
+        const float box[4] = {m, top, m + 1.5f * (float)lpx + lw, bottom};
+        keep_off(area, box, 0, 3, gap);
+    }
+    if (hud->talkers_panel && hud->talkers_panel[0]) {
+        float col, pw, ph;
+        panel_size(o, hud->talkers_panel, text_px(12, h, 9), &col, &pw, &ph);
+        const float box[4] = {(float)w - pw - m, m, (float)w - m, m + ph};
+        keep_off(area, box, 2, 1, gap);
+    }
+    if (area[2] - area[0] < (float)w * 0.3f || area[3] - area[1] < (float)h * 0.3f) {
+        area[0] = 0; /* a frame too small for its pieces: all of it */
+        area[1] = 0;
+        area[2] = (float)w;
+        area[3] = (float)h;
+    }
 }
 
 void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_hud *hud,

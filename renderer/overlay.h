@@ -25,6 +25,12 @@ void overlay_destroy(struct overlay *o);
 void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
                   const struct overlay_view *v);
 
+/* The part of a w by h frame that the HUD's text, the histogram (or the
+ * prompt), the legend and the talkers panel leave free, as x0, y0, x1,
+ * y1 in pixels: where the camera puts the swarm. */
+void overlay_scene_area(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
+                        int w, int h, float area[4]);
+
 /* See render_histogram_bars(). */
 size_t overlay_histogram_bars(int w, int h);
 

@@ -155,9 +155,11 @@ void render_destroy(struct render *r)
 }
 
 /* Eases the camera towards a view of every visible hub and the ring of
- * hosts around it, with room for the HUD and labels. Hosts in flight do
+ * hosts around it, fitted into the part of the frame the HUD, the
+ * histogram, the legend and the panels leave free. Hosts in flight do
  * not widen the view: they would shrink the swarm to a dot. */
-static void update_camera(struct render *r, const struct swarm *s, int w, int h, float dt)
+static void update_camera(struct render *r, const struct swarm *s, const struct render_hud *hud,
+                          int w, int h, float dt)
 {
     float minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
     size_t n;
@@ -175,10 +177,14 @@ static void update_camera(struct render *r, const struct swarm *s, int w, int h,
         minx = miny = -400;
         maxx = maxy = 400;
     }
+    float area[4];
+    overlay_scene_area(r->overlay, s, hud, w, h, area);
     float bw = fmaxf(maxx - minx, 200), bh = fmaxf(maxy - miny, 200);
-    /* leave 12% of the height for the HUD and the bottom edge */
-    float tscale = fminf((float)w * 0.92f / bw, (float)h * 0.80f / bh);
-    float tx = (minx + maxx) / 2, ty = (miny + maxy) / 2;
+    float aw = area[2] - area[0], ah = area[3] - area[1];
+    float tscale = fminf(aw * 0.97f / bw, ah * 0.97f / bh);
+    /* the world's middle at the area's middle */
+    float tx = (minx + maxx) / 2 - ((area[0] + area[2]) / 2 - (float)w / 2) / tscale;
+    float ty = (miny + maxy) / 2 + ((area[1] + area[3]) / 2 - (float)h / 2) / tscale;
     r->cam_w = w;
     r->cam_h = h;
     if (!r->cam_set) {
@@ -583,7 +589,7 @@ static void draw_selection(struct render *r, const struct swarm *s, const struct
 void render_frame(struct render *r, const struct swarm *s, const struct render_hud *hud,
                   int w, int h, float dt)
 {
-    update_camera(r, s, w, h, dt);
+    update_camera(r, s, hud, w, h, dt);
     glDisable(GL_DEPTH_TEST);
     draw_world(r, s, w, h);
     draw_scanners(r, s, w, h);
@@ -593,9 +599,10 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
                  &(struct overlay_view){r->cam_x, r->cam_y, r->cam_scale, w, h});
 }
 
-void render_skip(struct render *r, const struct swarm *s, int w, int h, float dt)
+void render_skip(struct render *r, const struct swarm *s, const struct render_hud *hud,
+                 int w, int h, float dt)
 {
-    update_camera(r, s, w, h, dt);
+    update_camera(r, s, hud, w, h, dt);
 }
 
 size_t render_histogram_bars(int w, int h)

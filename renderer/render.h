@@ -111,7 +111,8 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
 
 /* Moves the camera as render_frame() would, without drawing: for frames
  * that nobody will see (a screenshot of a later moment). */
-void render_skip(struct render *r, const struct swarm *s, int w, int h, float dt);
+void render_skip(struct render *r, const struct swarm *s, const struct render_hud *hud,
+                 int w, int h, float dt);
 
 /* The camera of the last frame. */
 struct render_camera render_camera_of(const struct render *r);

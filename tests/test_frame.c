@@ -93,6 +93,7 @@ struct frame {
     uint8_t *rgba; /* bottom-up, as read back */
     struct render_box *boxes;
     size_t nboxes;
+    struct render_camera cam;
 };
 
 static void frame_free(struct frame *f)
@@ -138,6 +139,7 @@ static bool render_scene(const struct swarm *s, const struct render_hud *hud_in,
     out->boxes = xcalloc(n + 1, sizeof(*b));
     memcpy(out->boxes, b, n * sizeof(*b));
     out->nboxes = n;
+    out->cam = render_camera_of(r);
     render_destroy(r);
     glctx_destroy(ctx);
     return true;
@@ -226,6 +228,31 @@ static double least_label_contrast(const struct frame *f, size_t *labels)
     }
     free(v);
     return least;
+}
+
+/* Every service's ring clear of the HUD's text, the legend, the
+ * histogram and the talkers panel: the camera fits the swarm into the
+ * rest. */
+static void check_hubs_clear(const struct frame *f, const struct swarm *s, const char *scene)
+{
+    size_t n, hubs = 0, clashes = 0;
+    const struct swarm_hub *hb = swarm_hubs(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!hb[i].live || hb[i].alpha < 0.05f)
+            continue;
+        hubs++;
+        float sx, sy, r = hb[i].size * f->cam.scale;
+        render_camera_to_screen(&f->cam, hb[i].x, hb[i].y, &sx, &sy);
+        struct render_box disc = {.x0 = sx - r, .y0 = sy - r, .x1 = sx + r, .y1 = sy + r};
+        for (size_t j = 0; j < f->nboxes; j++) {
+            enum render_item it = f->boxes[j].item;
+            bool hud = it == ITEM_CLOCK || it == ITEM_STATUS || it == ITEM_WARNING ||
+                       it == ITEM_LEGEND || it == ITEM_HISTOGRAM || it == ITEM_TALKERS;
+            clashes += hud && overlap(&disc, &f->boxes[j]);
+        }
+    }
+    printf("test_frame: %s: %zu hubs, %zu on the HUD\n", scene, hubs, clashes);
+    CHECK(hubs > 0 && clashes == 0);
 }
 
 /* Labels: on screen, clear of each other and of every HUD piece. */
@@ -383,6 +410,7 @@ int main(int argc, char **argv)
         return 1;
     check_hud(&f, "2023-11-14 22:13:24 UTC");
     check_no_overlap(&f, "small");
+    check_hubs_clear(&f, s, "small");
     size_t nl;
     double c = least_label_contrast(&f, &nl);
     printf("test_frame: small: least label contrast %.1f:1 over %zu labels\n", c, nl);
@@ -447,6 +475,7 @@ int main(int argc, char **argv)
     hud = (struct render_hud){.clock_ns = T0 + 3 * SEC, .speed = 1};
     if (render_scene(s, &hud, NULL, 1280, 720, &f)) {
         check_no_overlap(&f, "crowd");
+        check_hubs_clear(&f, s, "crowd");
         size_t nl;
         double c = least_label_contrast(&f, &nl);
         printf("test_frame: crowd: least label contrast %.1f:1 over %zu labels\n", c, nl);
@@ -456,23 +485,43 @@ int main(int argc, char **argv)
         frame_free(&f);
     }
     /* the talkers panel: top right, whole, every line drawn, no label on it */
-    hud.talkers_panel = "top talkers, last minute\n3.7 MB\t10.0.0.6\n141.9 kB\t"
-                        "www.calcalist.co.il\nnames learnt most\n30\xc3\x97\twww.ynet.co.il";
+    /* the panel as the HUD makes it: 20 lines, the top right third */
+    static char panel_text[2048];
+    size_t at = 0;
+    for (int part = 0; part < 4; part++) {
+        static const char *const head[4] = {"top talkers, last minute",
+                                            "top talkers, whole run", "names learnt last",
+                                            "names learnt most"};
+        at += (size_t)snprintf(panel_text + at, sizeof(panel_text) - at, "%s%s",
+                               part ? "\n" : "", head[part]);
+        for (int k = 0; k < (part < 2 ? 5 : 3); k++)
+            at += (size_t)snprintf(panel_text + at, sizeof(panel_text) - at,
+                                   "\n%d.%d MB\thost-%d.www.calcalist.co.il", 9 - k, k,
+                                   part * 10 + k);
+    }
+    hud.talkers_panel = panel_text;
     if (render_scene(s, &hud, NULL, 1280, 720, &f)) {
         check_no_overlap(&f, "crowd with the talkers panel");
+        check_hubs_clear(&f, s, "crowd with the talkers panel");
         const struct render_box *pan = find(&f, ITEM_TALKERS);
         CHECK(pan && pan->x1 <= 1280 - 10 && pan->x1 > 1280 - 40 && pan->y0 < 40);
         size_t lines = 0;
-        bool name = false;
+        bool name = false; /* a name, whole */
         for (size_t i = 0; i < f.nboxes; i++) {
             lines += f.boxes[i].item == ITEM_TALKERS;
             name |= f.boxes[i].item == ITEM_TALKERS &&
-                    strcmp(f.boxes[i].text, "www.calcalist.co.il") == 0;
+                    strcmp(f.boxes[i].text, "host-31.www.calcalist.co.il") == 0;
         }
-        CHECK(lines == 1 + 2 + 3 * 2); /* the panel, 2 headings, 3 lines of two columns */
+        CHECK(lines == 1 + 4 + 16 * 2); /* the panel, 4 headings, 16 lines of two columns */
         CHECK(name);
         if (pan) /* text on a dark plate */
             CHECK(bright_share(&f, pan, 150) > 0.02 && bright_share(&f, pan, 150) < 0.4);
+        frame_free(&f);
+    }
+    /* small, where the HUD's text, at its least legible size, and the
+     * panel take much of the frame: the swarm fits in what is left */
+    if (render_scene(s, &hud, NULL, 640, 360, &f)) {
+        check_hubs_clear(&f, s, "crowd at 640x360 with the talkers panel");
         frame_free(&f);
     }
     swarm_destroy(s);
