@@ -23,6 +23,7 @@ extern const unsigned char res_font_ttf[];
 extern const size_t res_font_ttf_len;
 
 enum { MAX_TALKERS = 64 };
+enum { LEADER_RINGS = 6 }; /* rings of spots a label on a leader line may try */
 
 struct flat_vertex {
     float x, y, r, g, b, a;
@@ -157,6 +158,27 @@ static void quad(struct overlay *o, float x0, float y0, float x1, float y1, cons
         o->verts[o->nverts++] = v[order[k]];
 }
 
+/* A line from (x0, y0) to (x1, y1), wd pixels wide, as two triangles. */
+static void segment(struct overlay *o, float x0, float y0, float x1, float y1, float wd,
+                    const float c[4])
+{
+    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+    if (!(len > 0))
+        return;
+    float nx = -dy / len * wd / 2, ny = dx / len * wd / 2;
+    if (o->nverts + 6 > o->capverts) {
+        o->capverts = o->capverts ? o->capverts * 2 : 1536;
+        o->verts = xreallocarray(o->verts, o->capverts, sizeof(*o->verts));
+    }
+    struct flat_vertex v[4] = {{x0 + nx, y0 + ny, c[0], c[1], c[2], c[3]},
+                               {x1 + nx, y1 + ny, c[0], c[1], c[2], c[3]},
+                               {x1 - nx, y1 - ny, c[0], c[1], c[2], c[3]},
+                               {x0 - nx, y0 - ny, c[0], c[1], c[2], c[3]}};
+    static const int order[6] = {0, 1, 2, 0, 2, 3};
+    for (int k = 0; k < 6; k++)
+        o->verts[o->nverts++] = v[order[k]];
+}
+
 static bool clear_of_all(const struct overlay *o, const float b[4], int w, int h)
 {
     if (b[0] < 0 || b[1] < 0 || b[2] > (float)w || b[3] > (float)h)
@@ -176,14 +198,72 @@ static bool clear_of_all(const struct overlay *o, const float b[4], int w, int h
 
 static const float label_plate[4] = {0.02f * 0.78f, 0.03f * 0.78f, 0.06f * 0.78f, 0.78f};
 
+/* Puts the label s with its baseline's left end at (x, y) if its box,
+ * padded, is clear of everything placed and on screen: a plate, the
+ * text, and the box with its padding recorded. */
+static bool try_label(struct overlay *o, enum render_item item, int cls, int px, float x,
+                      float y, float tw, const char *s, const float rgba[4], int w, int h)
+{
+    float b[4], pad = fmaxf(2.0f, (float)px / 6.0f); /* kept clear around a label */
+    text_box(x, y, tw, px, b);
+    float padded[4] = {b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad};
+    if (!clear_of_all(o, padded, w, h))
+        return false;
+    /* a dark plate, so the text reads over glow and crowds alike */
+    float pp = pad * 0.6f;
+    quad(o, b[0] - pp, b[1] - pp * 0.5f, b[2] + pp, b[3] + pp * 0.5f, label_plate);
+    put_text(o, item, cls, px, x, y, s, rgba);
+    /* the padding belongs to the label: the next one keeps clear */
+    struct render_box *last = &o->boxes[o->nboxes - 1];
+    last->x0 = padded[0];
+    last->y0 = padded[1];
+    last->x1 = fmaxf(last->x1, padded[2]);
+    last->y1 = fmaxf(last->y1, padded[3]);
+    return true;
+}
+
+/* Further out: rings of spots around the point, the label at the end of
+ * a short leader line from the point's edge. */
+static bool place_with_leader(struct overlay *o, enum render_item item, int cls, int px,
+                              float sx, float sy, float rad, float tw, const char *s,
+                              const float rgba[4], int w, int h, int rings)
+{
+    const float pi = 3.14159265f;
+    for (int ring = 1; ring <= rings; ring++) {
+        float d = rad + (float)ring * 1.6f * (float)px;
+        for (int k = 0; k < 12; k++) {
+            float a = (float)k * pi / 6 + (ring & 1 ? pi / 12 : 0);
+            float ca = cosf(a), sa = sinf(a), ex = sx + ca * d, ey = sy - sa * d;
+            float gap = 0.3f * (float)px;
+            float x = ca >= 0 ? ex + gap : ex - gap - tw, y = ey + 0.35f * (float)px;
+            size_t at = o->nverts;
+            if (!try_label(o, item, cls, px, x, y, tw, s, rgba, w, h))
+                continue;
+            /* the leader goes under the plate and the text: drawn first */
+            const float line[4] = {rgba[0] * 0.6f, rgba[1] * 0.6f, rgba[2] * 0.6f,
+                                   0.6f * rgba[3]};
+            struct flat_vertex plate[6]; /* try_label() drew one quad */
+            memcpy(plate, o->verts + at, sizeof(plate));
+            o->nverts = at;
+            segment(o, sx + ca * rad, sy - sa * rad, ex, ey, fmaxf(1.0f, (float)px / 12),
+                    line);
+            quad(o, 0, 0, 0, 0, line); /* room for the plate again, */
+            memcpy(o->verts + o->nverts - 6, plate, sizeof(plate)); /* and the plate */
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Places a label next to a point of radius rad (pixels): below, above,
- * right, left (hubs), or right, left, above, below (hosts). */
+ * right, left (hubs), or right, left, above, below (hosts); then, for
+ * leader rings of spots further out, on a line. False when it found no
+ * room. */
 static bool place_label(struct overlay *o, enum render_item item, int cls, int px, float sx,
                         float sy, float rad, const char *s, const float rgba[4], int w,
-                        int h)
+                        int h, int leader)
 {
     float tw = text_width(o->text, px, s), gap = 0.35f * (float)px;
-    float pad = fmaxf(2.0f, (float)px / 6.0f); /* kept clear around a label */
     float spots[4][2] = {
         {sx - tw / 2, sy + rad + gap + 0.93f * (float)px},  /* below */
         {sx - tw / 2, sy - rad - gap - 0.25f * (float)px},  /* above */
@@ -192,25 +272,12 @@ static bool place_label(struct overlay *o, enum render_item item, int cls, int p
     };
     static const int hub_order[4] = {0, 1, 2, 3}, host_order[4] = {2, 3, 1, 0};
     const int *ord = item == ITEM_HUB_LABEL ? hub_order : host_order;
-    for (int k = 0; k < 4; k++) {
-        float x = spots[ord[k]][0], y = spots[ord[k]][1], b[4];
-        text_box(x, y, tw, px, b);
-        float padded[4] = {b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad};
-        if (!clear_of_all(o, padded, w, h))
-            continue;
-        /* a dark plate, so the text reads over glow and crowds alike */
-        float pp = pad * 0.6f;
-        quad(o, b[0] - pp, b[1] - pp * 0.5f, b[2] + pp, b[3] + pp * 0.5f, label_plate);
-        put_text(o, item, cls, px, x, y, s, rgba);
-        /* the padding belongs to the label: the next one keeps clear */
-        struct render_box *last = &o->boxes[o->nboxes - 1];
-        last->x0 = padded[0];
-        last->y0 = padded[1];
-        last->x1 = fmaxf(last->x1, padded[2]);
-        last->y1 = fmaxf(last->y1, padded[3]);
-        return true;
-    }
-    return false;
+    for (int k = 0; k < 4; k++)
+        if (try_label(o, item, cls, px, spots[ord[k]][0], spots[ord[k]][1], tw, s, rgba, w,
+                      h))
+            return true;
+    return leader && place_with_leader(o, item, cls, px, sx, sy, rad, tw, s, rgba, w, h,
+                                       leader);
 }
 
 static void to_screen(const struct overlay_view *v, float x, float y, float *sx, float *sy)
@@ -264,7 +331,7 @@ static void hub_labels(struct overlay *o, const struct swarm *s, const struct ov
         const float col[4] = {0.55f + 0.45f * c[0], 0.55f + 0.45f * c[1],
                               0.55f + 0.45f * c[2], fminf(hub->alpha, 1.0f)};
         place_label(o, ITEM_HUB_LABEL, hub->cls, px, sx, sy, hub->size * v->scale, hub->label,
-                    col, v->w, v->h);
+                    col, v->w, v->h, 0);
     }
 }
 
@@ -345,7 +412,7 @@ static void scanner_labels(struct overlay *o, const struct swarm *s,
                               0.6f * palette_scan[2] + 0.2f, fminf(h->alpha, 1.0f)};
         place_label(o, ITEM_HOST_LABEL, SVC_OTHER, px, sx, sy,
                     fmaxf(h->size * 1.8f * 1.4f * v->scale, 9.0f * 1.4f), line, col, v->w,
-                    v->h);
+                    v->h, LEADER_RINGS);
     }
 }
 
@@ -359,7 +426,13 @@ static void host_labels(struct overlay *o, const struct swarm *s,
     float score[MAX_TALKERS];
     size_t ntop = top_talkers(o, s, top, score), n;
     const struct swarm_host *hosts = swarm_hosts(s, &n);
-    for (size_t k = 0; k < ntop; k++) {
+    /* the busiest first, and it looks as far as it must: it is always named */
+    size_t first = 0;
+    for (size_t k = 1; k < ntop; k++)
+        if (hosts[top[k]].heat > hosts[top[first]].heat)
+            first = k;
+    for (size_t j = 0; j < ntop; j++) {
+        size_t k = j == 0 ? first : j <= first ? j - 1 : j;
         const struct swarm_host *h = &hosts[top[k]];
         if (h->scanner)
             continue; /* labelled already */
@@ -370,8 +443,10 @@ static void host_labels(struct overlay *o, const struct swarm *s,
         const float *c = palette_class[h->cls];
         const float col[4] = {0.75f + 0.25f * c[0], 0.75f + 0.25f * c[1],
                               0.75f + 0.25f * c[2], fminf(h->alpha, 1.0f)};
-        place_label(o, ITEM_HOST_LABEL, h->cls, px, sx, sy,
-                    fmaxf(h->size * v->scale, 1.6f), name, col, v->w, v->h);
+        int rings = j == 0 ? 4 * v->h / px : LEADER_RINGS; /* the busiest: to the frame's edge */
+        if (!place_label(o, ITEM_HOST_LABEL, h->cls, px, sx, sy,
+                         fmaxf(h->size * v->scale, 1.6f), name, col, v->w, v->h, rings))
+            add_box(o, ITEM_NO_ROOM, 0, 0, 0, 0, h->cls, name);
     }
 }
 
@@ -448,16 +523,6 @@ static void warnings(const struct swarm_stats *st, const struct render_hud *hud,
         snprintf(part, sizeof(part), "%llu %s", (unsigned long long)warn[i].n, warn[i].what);
         append(line, len, part);
     }
-}
-
-/* How many lines the HUD has under the status line. */
-static int hud_extra_lines(const struct swarm *s, const struct render_hud *hud)
-{
-    struct swarm_stats st;
-    char line[256];
-    swarm_get_stats(s, &st);
-    warnings(&st, hud, line, sizeof(line));
-    return (line[0] != 0) + (hud->filters && hud->filters[0]) + (hud->note && hud->note[0]);
 }
 
 static void hud_text(struct overlay *o, const struct swarm *s, const struct render_hud *hud,
@@ -791,9 +856,10 @@ void overlay_scene_area(struct overlay *o, const struct swarm *s, const struct r
 {
     float unit = (float)h / 720.0f, m = 20 * unit, gap = 10 * unit;
     int big = text_px(24, h, 14), small = text_px(15, h, 10);
-    /* the HUD's lines, as hud_text() sets them */
-    float last = m + (float)big + (float)small * 1.6f +
-                 (float)hud_extra_lines(s, hud) * (float)small * 1.5f;
+    /* the HUD's lines, as hud_text() sets them: room for the warnings and
+     * the filters whether or not they are there, so that the swarm does
+     * not move when they come and go (a passing note may cover it) */
+    float last = m + (float)big + (float)small * 1.6f + 2 * (float)small * 1.5f;
     /* the histogram's top (or the prompt's), as legend() is given it */
     float bottom = (float)h - m;
     if (hud->prompt) {

@@ -88,6 +88,7 @@ enum render_item {
     ITEM_PROMPT,     /* the prompt's line, and its error */
     ITEM_HELP,       /* one per line of the list of keys */
     ITEM_TALKERS,    /* the panel of top talkers and names: the panel, then its lines */
+    ITEM_NO_ROOM,    /* a top talker's label that found no room (no area, its text) */
 };
 
 struct render_box {

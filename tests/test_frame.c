@@ -255,6 +255,30 @@ static void check_hubs_clear(const struct frame *f, const struct swarm *s, const
     CHECK(hubs > 0 && clashes == 0);
 }
 
+/* The top talkers (10 by default): each labelled, or said to have had
+ * no room; the busiest always labelled. */
+static void check_talkers(const struct frame *f, const struct swarm *s, const char *scene)
+{
+    size_t n, labelled = 0, no_room = 0;
+    const struct swarm_host *hosts = swarm_hosts(s, &n);
+    const struct swarm_host *busiest = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (hosts[i].live && hosts[i].alpha >= 0.3f && (!busiest || hosts[i].heat > busiest->heat))
+            busiest = &hosts[i];
+    char want[64] = "";
+    if (busiest)
+        addr_format(&busiest->addr, want, sizeof(want));
+    bool named = false;
+    for (size_t i = 0; i < f->nboxes; i++) {
+        labelled += f->boxes[i].item == ITEM_HOST_LABEL;
+        no_room += f->boxes[i].item == ITEM_NO_ROOM;
+        named |= f->boxes[i].item == ITEM_HOST_LABEL && strcmp(f->boxes[i].text, want) == 0;
+    }
+    printf("test_frame: %s: %zu talkers labelled, %zu with no room; the busiest, %s, %s\n",
+           scene, labelled, no_room, want, named ? "named" : "NOT named");
+    CHECK(labelled + no_room == 10 && named);
+}
+
 /* Labels: on screen, clear of each other and of every HUD piece. */
 static void check_no_overlap(const struct frame *f, const char *scene)
 {
@@ -476,6 +500,7 @@ int main(int argc, char **argv)
     if (render_scene(s, &hud, NULL, 1280, 720, &f)) {
         check_no_overlap(&f, "crowd");
         check_hubs_clear(&f, s, "crowd");
+        check_talkers(&f, s, "crowd");
         size_t nl;
         double c = least_label_contrast(&f, &nl);
         printf("test_frame: crowd: least label contrast %.1f:1 over %zu labels\n", c, nl);
@@ -522,6 +547,7 @@ int main(int argc, char **argv)
      * panel take much of the frame: the swarm fits in what is left */
     if (render_scene(s, &hud, NULL, 640, 360, &f)) {
         check_hubs_clear(&f, s, "crowd at 640x360 with the talkers panel");
+        check_talkers(&f, s, "crowd at 640x360 with the talkers panel");
         frame_free(&f);
     }
     swarm_destroy(s);
