@@ -143,19 +143,24 @@ static float put_text(struct overlay *o, enum render_item item, int cls, int px,
     return wdt;
 }
 
-static void quad(struct overlay *o, float x0, float y0, float x1, float y1, const float c[4])
+/* Four corners, in order around, as two triangles. */
+static void push_quad(struct overlay *o, const struct flat_vertex v[4])
 {
     if (o->nverts + 6 > o->capverts) {
         o->capverts = o->capverts ? o->capverts * 2 : 1536;
         o->verts = xreallocarray(o->verts, o->capverts, sizeof(*o->verts));
     }
-    struct flat_vertex v[4] = {{x0, y0, c[0], c[1], c[2], c[3]},
-                               {x1, y0, c[0], c[1], c[2], c[3]},
-                               {x1, y1, c[0], c[1], c[2], c[3]},
-                               {x0, y1, c[0], c[1], c[2], c[3]}};
     static const int order[6] = {0, 1, 2, 0, 2, 3};
     for (int k = 0; k < 6; k++)
         o->verts[o->nverts++] = v[order[k]];
+}
+
+static void quad(struct overlay *o, float x0, float y0, float x1, float y1, const float c[4])
+{
+    push_quad(o, (const struct flat_vertex[4]){{x0, y0, c[0], c[1], c[2], c[3]},
+                                               {x1, y0, c[0], c[1], c[2], c[3]},
+                                               {x1, y1, c[0], c[1], c[2], c[3]},
+                                               {x0, y1, c[0], c[1], c[2], c[3]}});
 }
 
 /* A line from (x0, y0) to (x1, y1), wd pixels wide, as two triangles. */
@@ -166,17 +171,10 @@ static void segment(struct overlay *o, float x0, float y0, float x1, float y1, f
     if (!(len > 0))
         return;
     float nx = -dy / len * wd / 2, ny = dx / len * wd / 2;
-    if (o->nverts + 6 > o->capverts) {
-        o->capverts = o->capverts ? o->capverts * 2 : 1536;
-        o->verts = xreallocarray(o->verts, o->capverts, sizeof(*o->verts));
-    }
-    struct flat_vertex v[4] = {{x0 + nx, y0 + ny, c[0], c[1], c[2], c[3]},
-                               {x1 + nx, y1 + ny, c[0], c[1], c[2], c[3]},
-                               {x1 - nx, y1 - ny, c[0], c[1], c[2], c[3]},
-                               {x0 - nx, y0 - ny, c[0], c[1], c[2], c[3]}};
-    static const int order[6] = {0, 1, 2, 0, 2, 3};
-    for (int k = 0; k < 6; k++)
-        o->verts[o->nverts++] = v[order[k]];
+    push_quad(o, (const struct flat_vertex[4]){{x0 + nx, y0 + ny, c[0], c[1], c[2], c[3]},
+                                               {x1 + nx, y1 + ny, c[0], c[1], c[2], c[3]},
+                                               {x1 - nx, y1 - ny, c[0], c[1], c[2], c[3]},
+                                               {x0 - nx, y0 - ny, c[0], c[1], c[2], c[3]}});
 }
 
 static bool clear_of_all(const struct overlay *o, const float b[4], int w, int h)
