@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/units.h"
 #include "base/xalloc.h"
 
 enum { RATE_SAMPLES = 128 };
@@ -107,18 +108,6 @@ static void update_histogram(struct hud *h, const struct timeline *tl, int64_t c
     h->view.hist_to_ns = to;
 }
 
-void hud_bytes(uint64_t v, char *buf, size_t len)
-{
-    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-    double x = (double)v;
-    int k = 0;
-    while (x >= 1000 && k < 5) {
-        x /= 1000;
-        k++;
-    }
-    snprintf(buf, len, k ? "%.1f %s" : "%.0f %s", x, units[k]);
-}
-
 /* Appends one line to the panel's text, as the room allows. */
 static void panel_line(struct hud *h, size_t *at, const char *key, const char *text)
 {
@@ -141,7 +130,7 @@ static void panel_hosts(struct hud *h, size_t *at, const struct hud_sources *src
         panel_line(h, at, "", "none yet");
     for (size_t i = 0; i < n; i++) {
         char bytes[32], a[64], who[80];
-        hud_bytes(minute ? talkers_recent(top[i], clock) : top[i]->octets, bytes,
+        units_bytes(minute ? talkers_recent(top[i], clock) : top[i]->octets, bytes,
                   sizeof(bytes));
         const char *name = src->learn ? learn_name_of(src->learn, &top[i]->addr) : NULL;
         bool scanner = watch_is_scanner(src->watch, &top[i]->addr);

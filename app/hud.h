@@ -42,9 +42,6 @@ struct hud_sources {
 struct render_hud *hud_update(struct hud *h, const struct hud_sources *src, int64_t clock,
                               int w, int hpx);
 
-/* "1.2 MB": octets with an SI prefix. */
-void hud_bytes(uint64_t v, char *buf, size_t len);
-
 /* The view as last updated (for the speed and pause the loops change). */
 struct render_hud *hud_view(struct hud *h);
 

@@ -9,6 +9,7 @@
 
 #include "app/progress.h"
 #include "base/services.h"
+#include "base/units.h"
 #include "filter/expr.h"
 
 enum { NOTE_S = 4 }; /* seconds a note stays */
@@ -150,7 +151,7 @@ static void tooltip(struct ui *u, struct pipeline *p)
                        names_origin_word(origin));
     if (!t)
         return;
-    hud_bytes(t->octets, bytes, sizeof(bytes));
+    units_bytes(t->octets, bytes, sizeof(bytes));
     at += snprintf(u->tooltip + at, sizeof(u->tooltip) - (size_t)at,
                    "\n%s, %llu packet%s so far", bytes, (unsigned long long)t->packets,
                    t->packets == 1 ? "" : "s");

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/units.h"
 #include "base/xalloc.h"
 #include "renderer/palette.h"
 #include "renderer/shader.h"
@@ -194,7 +195,7 @@ static bool clear_of_all(const struct overlay *o, const float b[4], int w, int h
     return true;
 }
 
-static const float label_plate[4] = {0.02f * 0.78f, 0.03f * 0.78f, 0.06f * 0.78f, 0.78f};
+static const float label_plate[4] = {0.02f * 0.86f, 0.03f * 0.86f, 0.06f * 0.86f, 0.86f};
 
 /* Puts the label s with its baseline's left end at (x, y) if its box,
  * padded, is clear of everything placed and on screen: a plate, the
@@ -293,6 +294,8 @@ static int by_heat(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+enum { HUB_LEADERS = 6 }; /* hubs, busiest first, whose labels may take a leader */
+
 static void hub_labels(struct overlay *o, const struct swarm *s, const struct overlay_view *v,
                        int px)
 {
@@ -311,7 +314,7 @@ static void hub_labels(struct overlay *o, const struct swarm *s, const struct ov
         if (!hubs[i].live || hubs[i].alpha < 0.05f)
             continue;
         o->order[no++] = (struct ranked){hubs[i].heat, (uint32_t)i};
-        float sx, sy, r = hubs[i].size * v->scale;
+        float sx, sy, r = render_hub_px(&hubs[i], v->scale, v->h);
         to_screen(v, hubs[i].x, hubs[i].y, &sx, &sy);
         float *d = o->discs[o->ndiscs++];
         d[0] = sx - r;
@@ -328,8 +331,9 @@ static void hub_labels(struct overlay *o, const struct swarm *s, const struct ov
         const float *c = hub->scan ? palette_scan : palette_class[hub->cls];
         const float col[4] = {0.55f + 0.45f * c[0], 0.55f + 0.45f * c[1],
                               0.55f + 0.45f * c[2], fminf(hub->alpha, 1.0f)};
-        place_label(o, ITEM_HUB_LABEL, hub->cls, px, sx, sy, hub->size * v->scale, hub->label,
-                    col, v->w, v->h, 0);
+        /* the busiest few find room further out, on a leader line */
+        place_label(o, ITEM_HUB_LABEL, hub->cls, px, sx, sy, render_hub_px(hub, v->scale, v->h),
+                    hub->label, col, v->w, v->h, k < HUB_LEADERS ? 3 : 0);
     }
 }
 
@@ -439,8 +443,8 @@ static void host_labels(struct overlay *o, const struct swarm *s,
         char name[48];
         host_label(hud, &h->addr, name, sizeof(name));
         const float *c = palette_class[h->cls];
-        const float col[4] = {0.75f + 0.25f * c[0], 0.75f + 0.25f * c[1],
-                              0.75f + 0.25f * c[2], fminf(h->alpha, 1.0f)};
+        const float col[4] = {0.82f + 0.18f * c[0], 0.82f + 0.18f * c[1],
+                              0.82f + 0.18f * c[2], fminf(h->alpha, 1.0f)};
         int rings = j == 0 ? 4 * v->h / px : LEADER_RINGS; /* the busiest: to the frame's edge */
         if (!place_label(o, ITEM_HOST_LABEL, h->cls, px, sx, sy,
                          fmaxf(h->size * v->scale, 1.6f), name, col, v->w, v->h, rings))
@@ -689,7 +693,98 @@ static int legend_classes(const struct swarm *s, bool present[SVC_COUNT])
     return k;
 }
 
-static void legend(struct overlay *o, const struct swarm *s, int h, float bottom)
+/* The size key: rings for round amounts of octets, as big as a hub with
+ * that many recent octets is drawn, nested on one bottom point. The
+ * largest ring is at most KEY_RING px (at 720 lines) across its radius. */
+#define KEY_RING 32.0f
+static const char key_heading[] = "ring size: recent bytes";
+
+/* The key's box, bottom left at (x, bottom): width and height. */
+static void size_key_size(struct overlay *o, int h, float *kw, float *kh)
+{
+    float unit = (float)h / 720.0f;
+    int px = text_px(12, h, 9);
+    *kw = fmaxf(text_width(o->text, px, key_heading),
+                2 * KEY_RING * unit + 0.6f * (float)px + text_width(o->text, px, "888.8 MB"));
+    *kh = 2 * KEY_RING * unit + 1.5f * (float)px;
+}
+
+/* Whether the key shows: some hub has carried octets lately. */
+static bool size_key_shown(const struct swarm *s)
+{
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    return st.hubs && st.hub_heat_max >= 1;
+}
+
+/* Up to three round amounts a decade apart, the first the largest of 5,
+ * 2 or 1 times a power of ten whose ring fits, the others while the
+ * scale still tells them from the least size; their radii on screen. */
+static int key_amounts(const struct swarm *s, const struct overlay_view *v, double amt[3],
+                       float rad[3])
+{
+    static const double lead[3] = {5, 2, 1};
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    double top = st.hub_heat_max, decade = pow(10, floor(log10(top)));
+    float cap = KEY_RING * (float)v->h / 720.0f;
+    enum swarm_scale scale = swarm_options(s)->scale;
+    int n = 0;
+    for (int i = 0; n < 3; i++) {
+        double a = n ? amt[n - 1] / 10 : lead[i % 3] * decade / pow(10, i / 3);
+        struct swarm_hub hub = {.share = swarm_share(scale, (float)(a / top))};
+        if (a < 1 || (n && hub.share < 0.02f))
+            break; /* below the scale's range: every ring the least */
+        hub.size = swarm_hub_size(hub.share);
+        float r = render_hub_px(&hub, v->scale, v->h);
+        if (n == 0 && (a > top || r > cap))
+            continue;
+        amt[n] = a;
+        rad[n++] = r;
+    }
+    return n;
+}
+
+/* The key drawn with its bottom left at (m, bottom); its top. */
+static float size_key(struct overlay *o, const struct swarm *s, const struct overlay_view *v,
+                      float m, float bottom)
+{
+    int h = v->h;
+    float unit = (float)h / 720.0f, kw, kh;
+    size_key_size(o, h, &kw, &kh);
+    double amt[3];
+    float rad[3];
+    int n = key_amounts(s, v, amt, rad);
+    add_box(o, ITEM_SIZE_KEY, m, bottom - kh, m + kw, bottom, -1, "");
+    int px = text_px(12, h, 9);
+    const float grey[4] = {0.78f, 0.80f, 0.86f, 1}, ring[4] = {0.62f, 0.65f, 0.72f, 0.9f};
+    float cx = m + KEY_RING * unit, base = bottom - unit, lw = fmaxf(1.0f, unit), ty = -1e9f;
+    /* the heading just above the largest ring */
+    float head = base - (n ? 2 * rad[0] : 0) - 0.6f * (float)px;
+    put_text(o, ITEM_SIZE_KEY, -1, px, m, head, key_heading, grey);
+    for (int k = 0; k < n; k++) {
+        float cy = base - rad[k];
+        for (int i = 0; i < 48; i++) {
+            float a0 = 6.2831853f * (float)i / 48, a1 = 6.2831853f * (float)(i + 1) / 48;
+            segment(o, cx + rad[k] * cosf(a0), cy + rad[k] * sinf(a0), cx + rad[k] * cosf(a1),
+                    cy + rad[k] * sinf(a1), lw, ring);
+        }
+        char t[32];
+        units_bytes((uint64_t)amt[k], t, sizeof(t));
+        char *zero = strstr(t, ".0 "); /* round amounts: "500 kB" */
+        if (zero)
+            memmove(zero, zero + 2, strlen(zero + 2) + 1);
+        add_box(o, ITEM_SIZE_KEY, cx - rad[k], cy - rad[k], cx + rad[k], cy + rad[k], -1, "");
+        /* each amount level with its ring's top, clear of the one above */
+        ty = fmaxf(cy - rad[k] + 0.35f * (float)px, ty + 1.15f * (float)px);
+        put_text(o, ITEM_SIZE_KEY, -1, px, cx + KEY_RING * unit + 0.6f * (float)px, ty, t,
+                 grey);
+    }
+    return bottom - kh;
+}
+
+/* The class list, bottom up from bottom; its top. */
+static float legend(struct overlay *o, const struct swarm *s, int h, float bottom)
 {
     float unit = (float)h / 720.0f, m = 20 * unit;
     int px = text_px(14, h, 10);
@@ -709,6 +804,7 @@ static void legend(struct overlay *o, const struct swarm *s, int h, float bottom
         o->boxes[o->nboxes - 1].x0 = m;
         y -= (float)px * 1.4f;
     }
+    return y + (float)px * 0.4f - 0.93f * (float)px;
 }
 
 static const float panel_bg[4] = {0.02f * 0.94f, 0.03f * 0.94f, 0.06f * 0.94f, 0.94f};
@@ -882,7 +978,14 @@ void overlay_scene_area(struct overlay *o, const struct swarm *s, const struct r
                 lw = fmaxf(lw, text_width(o->text, lpx, services_class_name(c)));
         float base = bottom - 8 * unit - 0.25f * (float)lpx;
         float top = base - (float)(classes - 1) * (float)lpx * 1.4f - 0.93f * (float)lpx;
-        const float box[4] = {m, top, m + 1.5f * (float)lpx + lw, bottom};
+        float right = m + 1.5f * (float)lpx + lw;
+        if (size_key_shown(s)) {
+            float kw, kh;
+            size_key_size(o, h, &kw, &kh);
+            top -= 8 * unit + kh;
+            right = fmaxf(right, m + kw);
+        }
+        const float box[4] = {m, top, right, bottom};
         keep_off(area, box, 0, 3, gap);
     }
     if (hud->talkers_panel && hud->talkers_panel[0]) {
@@ -909,7 +1012,9 @@ void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_
     glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA); /* premultiplied over */
     hud_text(o, s, hud, h);
     float bottom = hud->prompt ? prompt(o, hud, w, h) : histogram(o, hud, w, h);
-    legend(o, s, h, bottom);
+    float top = legend(o, s, h, bottom);
+    if (size_key_shown(s))
+        size_key(o, s, v, 20 * (float)h / 720.0f, top - 8 * (float)h / 720.0f);
     window_pieces(o, hud, w, h);
     hub_labels(o, s, v, text_px(13, h, 10));
     host_labels(o, s, v, hud, text_px(12, h, 9));

@@ -18,6 +18,16 @@ void render_camera_to_world(const struct render_camera *c, float sx, float sy, f
     *y = c->cy - (sy - (float)c->h / 2) / c->scale;
 }
 
+float render_hub_least_px(float share, int h)
+{
+    return (2.0f + 12.0f * share) * (float)h / 720.0f;
+}
+
+float render_hub_px(const struct swarm_hub *hub, float scale, int h)
+{
+    return fmaxf(hub->size * scale, render_hub_least_px(hub->share, h));
+}
+
 /* A host is hit within its glow (twice its radius: the sprite's bright
  * core and halo), and never less than this many pixels from its centre:
  * a dot of one pixel can still be clicked. */

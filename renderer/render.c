@@ -14,6 +14,7 @@
 #include "renderer/overlay.h"
 #include "renderer/palette.h"
 #include "renderer/shader.h"
+#include "renderer/tonemap.h"
 
 extern const unsigned char res_sprite_vert[], res_sprite_frag[];
 extern const unsigned char res_line_vert[], res_line_frag[];
@@ -40,7 +41,7 @@ enum { CROWD = 1500 }; /* live hosts past which hosts are drawn merged */
 
 struct render {
     GLuint sprite_prog, line_prog;
-    GLint sp_center, sp_scale, sp_viewport, sp_spread, sp_min_px;
+    GLint sp_center, sp_scale, sp_viewport, sp_spread, sp_min_px, sp_px;
     GLint ln_center, ln_scale, ln_viewport;
     GLuint quad_vbo, sprite_vbo, sprite_vao;
     GLuint line_vbo, line_vao;
@@ -54,6 +55,8 @@ struct render {
     uint32_t frame_stamp;
     struct overlay *overlay;
     struct bloom *bloom; /* NULL: off */
+    struct tonemap *tone;
+    float drawn[4]; /* the box the swarm was drawn in, pixels from the top left */
     /* camera: world point at the centre and pixels per world unit; the
      * one that follows the swarm, and the user's zoom and offset on it */
     float cam_x, cam_y, cam_scale;
@@ -89,6 +92,9 @@ struct render *render_create(const struct render_opts *opts, char *err, size_t e
     r->overlay = overlay_create(opts->talkers, err, errlen);
     if (!r->overlay)
         goto fail;
+    r->tone = tonemap_create(err, errlen);
+    if (!r->tone)
+        goto fail;
     if (!opts->no_bloom) {
         r->bloom = bloom_create(err, errlen);
         if (!r->bloom)
@@ -99,6 +105,7 @@ struct render *render_create(const struct render_opts *opts, char *err, size_t e
     r->sp_viewport = glGetUniformLocation(r->sprite_prog, "u_viewport");
     r->sp_spread = glGetUniformLocation(r->sprite_prog, "u_spread");
     r->sp_min_px = glGetUniformLocation(r->sprite_prog, "u_min_px");
+    r->sp_px = glGetUniformLocation(r->sprite_prog, "u_px");
     r->ln_center = glGetUniformLocation(r->line_prog, "u_center");
     r->ln_scale = glGetUniformLocation(r->line_prog, "u_scale");
     r->ln_viewport = glGetUniformLocation(r->line_prog, "u_viewport");
@@ -134,6 +141,7 @@ void render_destroy(struct render *r)
         return;
     overlay_destroy(r->overlay);
     bloom_destroy(r->bloom);
+    tonemap_destroy(r->tone);
     if (r->sprite_prog)
         glDeleteProgram(r->sprite_prog);
     if (r->line_prog)
@@ -180,7 +188,10 @@ static void update_camera(struct render *r, const struct swarm *s, const struct 
     float area[4];
     overlay_scene_area(r->overlay, s, hud, w, h, area);
     float bw = fmaxf(maxx - minx, 200), bh = fmaxf(maxy - miny, 200);
-    float aw = area[2] - area[0], ah = area[3] - area[1];
+    /* a hub drawn at its least size on screen may reach past its world
+     * size: the area keeps that much room at its edges */
+    float edge = render_hub_least_px(1.0f, h);
+    float aw = fmaxf(area[2] - area[0] - 2 * edge, 1), ah = fmaxf(area[3] - area[1] - 2 * edge, 1);
     float tscale = fminf(aw * 0.97f / bw, ah * 0.97f / bh);
     /* the world's middle at the area's middle */
     float tx = (minx + maxx) / 2 - ((area[0] + area[2]) / 2 - (float)w / 2) / tscale;
@@ -430,13 +441,15 @@ static void draw_bloom(struct render *r, size_t ns, int w, int h, float gain)
         float sx = (sp->x - r->cam_x) * r->cam_scale + (float)w / 2;
         float sy = (float)h / 2 - (sp->y - r->cam_y) * r->cam_scale;
         float halo = sp->flash < 0 ? 3.0f : 2.0f; /* as in sprite.vert */
+        float least = sp->flash < 0 ? fmaxf(1.6f, -sp->flash - 1) : 1.6f;
         bloom_mark(r->bloom, sx, sy,
-                   fmaxf(sp->radius * r->cam_scale, 1.6f) * halo * BLOOM_SPREAD * extent);
+                   fmaxf(sp->radius * r->cam_scale, least) * halo * BLOOM_SPREAD * extent);
     }
     glUniform1f(r->sp_scale, r->cam_scale / BLOOM_DOWN);
     glUniform2f(r->sp_viewport, (float)w / BLOOM_DOWN, (float)h / BLOOM_DOWN);
     glUniform1f(r->sp_spread, BLOOM_SPREAD);
     glUniform1f(r->sp_min_px, 1.6f / BLOOM_DOWN);
+    glUniform1f(r->sp_px, 1.0f / BLOOM_DOWN);
     glEnable(GL_BLEND);
     glBlendFunc(GL_ONE, GL_ONE);
     glBindVertexArray(r->sprite_vao);
@@ -458,6 +471,29 @@ static void draw_lines(struct render *r, size_t nl, int w, int h)
     glDrawArrays(GL_LINES, 0, (GLsizei)nl);
 }
 
+static const float background[3] = {0.015f, 0.02f, 0.045f};
+
+/* The box on screen that the sprites from r->sprites[0, ns) and their
+ * glow reach (the edges and rings drawn with them stay within it). */
+static void drawn_box(struct render *r, size_t ns, int w, int h)
+{
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, reach = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const struct sprite *sp = &r->sprites[i];
+        x0 = fminf(x0, sp->x);
+        x1 = fmaxf(x1, sp->x);
+        y0 = fminf(y0, sp->y);
+        y1 = fmaxf(y1, sp->y);
+        float least = sp->flash < 0 ? fmaxf(1.6f, -sp->flash - 1) : 1.6f;
+        reach = fmaxf(reach, fmaxf(sp->radius * r->cam_scale, least) * 3);
+    }
+    reach = reach * BLOOM_SPREAD + 2 * BLOOM_DOWN;
+    r->drawn[0] = (x0 - r->cam_x) * r->cam_scale + (float)w / 2 - reach;
+    r->drawn[2] = (x1 - r->cam_x) * r->cam_scale + (float)w / 2 + reach;
+    r->drawn[1] = (float)h / 2 - (y1 - r->cam_y) * r->cam_scale - reach;
+    r->drawn[3] = (float)h / 2 - (y0 - r->cam_y) * r->cam_scale + reach;
+}
+
 static void draw_world(struct render *r, const struct swarm *s, int w, int h)
 {
     size_t nhubs, nhosts;
@@ -474,8 +510,13 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         if (!hb->live || hb->alpha <= 0)
             continue;
         const float *c = hub_rgb(hb);
-        r->sprites[ns++] = (struct sprite){hb->x, hb->y, hb->size, -1.0f, /* hub style */
-                                           c[0], c[1], c[2], fminf(hb->alpha, 1.0f)};
+        /* size and brightness follow the share of the bytes, with a least
+         * size on screen that grows with it, so that the busiest reads as
+         * the biggest however far the camera is */
+        r->sprites[ns++] = (struct sprite){hb->x, hb->y, hb->size,
+                                           -1.0f - render_hub_least_px(hb->share, h),
+                                           c[0], c[1], c[2],
+                                           fminf(hb->alpha, 1.0f) * (0.45f + 0.55f * hb->share)};
     }
     size_t nhub_sprites = ns;
     bool crowd = st.hosts > CROWD;
@@ -487,6 +528,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         gather_hosts(r, s, &ns, &nl);
     }
 
+    drawn_box(r, ns, w, h);
     if (ns) {
         glBindBuffer(GL_ARRAY_BUFFER, r->sprite_vbo);
         glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(ns * sizeof(*r->sprites)), r->sprites,
@@ -503,7 +545,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     float gain = st.hosts > 300 && !crowd ? 1.1f * sqrtf(300.0f / (float)st.hosts) : 1.1f;
     if (bloom)
         draw_bloom(r, nbloom, w, h, gain);
-    glClearColor(0.015f, 0.02f, 0.045f, 1);
+    glClearColor(background[0], background[1], background[2], 1);
     glClear(GL_COLOR_BUFFER_BIT);
     if (bloom)
         bloom_add(r->bloom, gain);
@@ -519,6 +561,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
         glUniform2f(r->sp_viewport, (float)w, (float)h);
         glUniform1f(r->sp_spread, 1.0f);
         glUniform1f(r->sp_min_px, 1.6f);
+        glUniform1f(r->sp_px, 1.0f);
         glBindVertexArray(r->sprite_vao);
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)ns);
     }
@@ -591,10 +634,12 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
 {
     update_camera(r, s, hud, w, h, dt);
     glDisable(GL_DEPTH_TEST);
+    tonemap_begin(r->tone, w, h);
     draw_world(r, s, w, h);
     draw_scanners(r, s, w, h);
     if (hud->selected.family)
         draw_selection(r, s, &hud->selected, w, h);
+    tonemap_end(r->tone, 1.0f, r->drawn, background);
     overlay_draw(r->overlay, s, hud,
                  &(struct overlay_view){r->cam_x, r->cam_y, r->cam_scale, w, h});
 }

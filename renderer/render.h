@@ -60,6 +60,13 @@ void render_camera_to_screen(const struct render_camera *c, float x, float y, fl
 void render_camera_to_world(const struct render_camera *c, float sx, float sy, float *x,
                             float *y);
 
+/* A hub's radius on screen, in a frame h pixels high at `scale` pixels
+ * per world unit: its size, but never less than a least that grows with
+ * its share of the bytes (render_hub_least_px()), so that the busiest
+ * reads as the biggest however far the camera is. */
+float render_hub_px(const struct swarm_hub *hub, float scale, int h);
+float render_hub_least_px(float share, int h);
+
 /* The host drawn at screen point (sx, sy): the nearest live, shown host
  * whose disc, or a few pixels around its centre, holds the point. False
  * when there is none. */
@@ -89,6 +96,8 @@ enum render_item {
     ITEM_HELP,       /* one per line of the list of keys */
     ITEM_TALKERS,    /* the panel of top talkers and names: the panel, then its lines */
     ITEM_NO_ROOM,    /* a top talker's label that found no room (no area, its text) */
+    ITEM_SIZE_KEY,   /* what a ring's size means: the key, its heading, then one
+                        per ring: the ring's box, its octets as text */
 };
 
 struct render_box {

@@ -217,7 +217,7 @@ static uint32_t get_hub(struct swarm *s, uint8_t proto, uint16_t port)
     h->cls = (uint8_t)services_class(proto, port);
     services_label(proto, port, h->label, sizeof(h->label));
     hash_position(table_hash(&k), 300.0f, &h->x, &h->y);
-    h->size = 10.0f;
+    h->size = swarm_hub_size(0);
     return i;
 }
 
@@ -247,7 +247,7 @@ static uint32_t get_scan_hub(struct swarm *s, const struct addr *scanner)
     /* a long IPv6 address is cut: the scanner's own label has it whole */
     snprintf(h->label, sizeof(h->label), "scan %.26s", scanner->family ? a : "(many)");
     hash_position(table_hash(&k), 300.0f, &h->x, &h->y);
-    h->size = 10.0f;
+    h->size = swarm_hub_size(0);
     return i;
 }
 
@@ -504,6 +504,20 @@ static float size_of(const struct swarm_opts *o, float heat, float klog, float k
                                         : klog * log2f(1.0f + heat / 256.0f);
 }
 
+float swarm_share(enum swarm_scale scale, float part)
+{
+    if (!(part > 0))
+        return 0;
+    if (part >= 1)
+        return 1;
+    return scale == SWARM_SCALE_SQRT ? sqrtf(part) : log1pf(part * 99.0f) / logf(100.0f);
+}
+
+float swarm_hub_size(float share)
+{
+    return 6.0f + 34.0f * share;
+}
+
 static float clampf(float v, float lo, float hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
@@ -544,10 +558,12 @@ static void step_hubs(struct swarm *s, float dt, float decay)
 {
     float drag = expf(-HUB_DRAG * dt);
     uint32_t n = 0;
+    float top = 0;
     for (uint32_t i = 0; i < s->nhubs_used; i++) {
         const struct swarm_hub *h = &s->hubs[i];
         if (!h->live)
             continue;
+        top = fmaxf(top, h->heat);
         s->hs.id[n] = i;
         s->hs.x[n] = h->x;
         s->hs.y[n] = h->y;
@@ -587,8 +603,9 @@ static void step_hubs(struct swarm *s, float dt, float decay)
         uint32_t i = s->hs.id[a];
         struct swarm_hub *h = &s->hubs[i];
         integrate(&h->x, &h->y, &h->vx, &h->vy, s->hs.fx[a], s->hs.fy[a], drag, dt);
+        h->share = top > 0 ? swarm_share(s->o.scale, h->heat / top) : 0;
         h->heat *= decay;
-        h->size = 10.0f + size_of(&s->o, h->heat, 2.5f, 0.035f);
+        h->size = swarm_hub_size(h->share);
         if (!fade(&h->alpha, &h->idle, &s->o, dt) && h->links == 0) {
             struct addr k = index_key(h);
             table_remove(s->hub_index, &k);
@@ -596,6 +613,7 @@ static void step_hubs(struct swarm *s, float dt, float decay)
             s->free_hubs[s->nfree_hubs++] = i;
         }
     }
+    s->st.hub_heat_max = top * decay;
 }
 
 /* Buckets live hosts into a uniform grid over their bounding box; cells
@@ -951,6 +969,11 @@ const struct swarm_host *swarm_hosts(const struct swarm *s, size_t *n)
 {
     *n = s->nhosts_used;
     return s->hosts;
+}
+
+const struct swarm_opts *swarm_options(const struct swarm *s)
+{
+    return &s->o;
 }
 
 void swarm_get_stats(const struct swarm *s, struct swarm_stats *out)

@@ -45,6 +45,8 @@ struct swarm_spring {
 struct swarm_hub {
     float x, y, vx, vy;
     float heat;   /* recent octets, decaying */
+    float share;  /* 0..1: heat against the busiest hub's, on the scale
+                     (swarm_share()); size and brightness follow it */
     float size;   /* radius in world units */
     float alpha;  /* 0..1: fades in when born, out when idle */
     float idle;   /* animation seconds since its last event */
@@ -79,6 +81,8 @@ struct swarm_stats {
     uint64_t evicted;       /* hosts evicted to stay within max_hosts */
     uint32_t flows;         /* flows still pulling */
     uint32_t scanners;      /* live hosts that are scanners */
+    float hub_heat_max;     /* the busiest live hub's heat: octets over
+                               about half_life_s / ln 2 lately */
 };
 
 struct swarm;
@@ -127,5 +131,16 @@ const struct swarm_hub *swarm_hubs(const struct swarm *s, size_t *n);
 const struct swarm_host *swarm_hosts(const struct swarm *s, size_t *n);
 
 void swarm_get_stats(const struct swarm *s, struct swarm_stats *out);
+
+/* The options it runs with, the defaults filled in. */
+const struct swarm_opts *swarm_options(const struct swarm *s);
+
+/* A hub's share for a heat of `part` of the busiest hub's (0..1): on the
+ * log scale two decades span it (a tenth reads as a half, a hundredth as
+ * a seventh), on the sqrt scale its area follows the octets. */
+float swarm_share(enum swarm_scale scale, float part);
+
+/* A hub's radius, in world units, at a share. */
+float swarm_hub_size(float share);
 
 #endif

@@ -6,6 +6,7 @@
  * for another Mesa or FreeType release but tight enough to catch a
  * missing label or a wrong colour.
  * usage: test_frame REFDIR [--update | --no-reference] */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,28 @@ static void scene_crowd(struct swarm *s, int steps)
             struct event e = ev4(host, 0xac100000u + pick, proto,
                                  (uint16_t)(32768 + (seed >> 12) % 28000), port,
                                  100 + seed % 3000, t);
+            swarm_add_event(s, &e);
+        }
+        swarm_step(s, t, 1.0f / 30);
+    }
+}
+
+/* A huge crowd: 99,940 clients of 60 services (the first ten well known,
+ * of every class), all talking at once: 100,000 hosts. */
+static void scene_huge(struct swarm *s, int steps)
+{
+    static const uint16_t known[] = {80, 443, 53, 22, 25, 993, 3306, 5432, 123, 445};
+    unsigned seed = 11;
+    for (int f = 0; f < steps; f++) {
+        int64_t t = T0 + (int64_t)f * SEC / 30;
+        for (int k = 0; k < (f == 0 ? 99940 : 5000); k++) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t host = 0x0a000000u + (f == 0 ? (uint32_t)k : (seed >> 8) % 99940);
+            unsigned pick = (seed >> 4) % 60;
+            uint16_t port = pick < 10 ? known[pick] : (uint16_t)(7000 + pick);
+            uint8_t proto = port == 53 || port == 123 ? 17 : 6;
+            struct event e = ev4(host, 0xac100000u + pick, proto,
+                                 (uint16_t)(32768 + k % 28000), port, 100 + seed % 3000, t);
             swarm_add_event(s, &e);
         }
         swarm_step(s, t, 1.0f / 30);
@@ -241,7 +264,7 @@ static void check_hubs_clear(const struct frame *f, const struct swarm *s, const
         if (!hb[i].live || hb[i].alpha < 0.05f)
             continue;
         hubs++;
-        float sx, sy, r = hb[i].size * f->cam.scale;
+        float sx, sy, r = render_hub_px(&hb[i], f->cam.scale, f->h);
         render_camera_to_screen(&f->cam, hb[i].x, hb[i].y, &sx, &sy);
         struct render_box disc = {.x0 = sx - r, .y0 = sy - r, .x1 = sx + r, .y1 = sy + r};
         for (size_t j = 0; j < f->nboxes; j++) {
@@ -253,6 +276,93 @@ static void check_hubs_clear(const struct frame *f, const struct swarm *s, const
     }
     printf("test_frame: %s: %zu hubs, %zu on the HUD\n", scene, hubs, clashes);
     CHECK(hubs > 0 && clashes == 0);
+}
+
+/* Volume at a glance: the biggest ring on screen is the busiest
+ * service's (`busiest`, its label), and its ring is drawn there (brighter
+ * on the ring than inside it); the size key's rings, a decade apart,
+ * shrink in turn, and its largest amount is no more than that hub
+ * carries, nor its ring bigger. */
+static void check_volume(const struct frame *f, const struct swarm *s, const char *busiest)
+{
+    size_t n;
+    const struct swarm_hub *hb = swarm_hubs(s, &n), *big = NULL;
+    float big_px = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!hb[i].live || hb[i].alpha < 0.05f)
+            continue;
+        float r = render_hub_px(&hb[i], f->cam.scale, f->h);
+        if (r > big_px) {
+            big_px = r;
+            big = &hb[i];
+        }
+    }
+    CHECK(big && strcmp(big->label, busiest) == 0);
+    if (!big)
+        return;
+    float sx, sy;
+    render_camera_to_screen(&f->cam, big->x, big->y, &sx, &sy);
+    double on = 0, in = 0;
+    for (int k = 0; k < 64; k++) {
+        float a = 6.2831853f * (float)k / 64, c = cosf(a), sn = sinf(a);
+        int x = (int)lroundf(sx + c * big_px * 0.92f), y = (int)lroundf(sy + sn * big_px * 0.92f);
+        int xi = (int)lroundf(sx + c * big_px * 0.5f), yi = (int)lroundf(sy + sn * big_px * 0.5f);
+        if (x >= 0 && y >= 0 && x < f->w && y < f->h && xi >= 0 && yi >= 0 && xi < f->w &&
+            yi < f->h) {
+            on += rel_lum(pixel(f, x, y));
+            in += rel_lum(pixel(f, xi, yi));
+        }
+    }
+    printf("test_frame: the biggest ring, %.0f px: %s; luminance on it %.3f, inside %.3f\n",
+           big_px, big->label, on / 64, in / 64);
+    CHECK(on > in * 1.3);
+    size_t rings = 0;
+    float last_r = 1e9f;
+    double last_amt = 0;
+    for (size_t i = 0; i < f->nboxes; i++) {
+        const struct render_box *b = &f->boxes[i];
+        if (b->item != ITEM_SIZE_KEY || !b->text[0] || isalpha((unsigned char)b->text[0]))
+            continue;
+        const struct render_box *ring = &f->boxes[i - 1];
+        float r = (ring->x1 - ring->x0) / 2;
+        double v = atof(b->text);
+        const char *u = strchr(b->text, ' ');
+        v *= u && u[1] == 'k' ? 1e3 : u && u[1] == 'M' ? 1e6 : u && u[1] == 'G' ? 1e9 : 1;
+        printf("test_frame: size key: %s, %.1f px\n", b->text, r);
+        if (rings == 0)
+            CHECK(v <= big->heat / 0.9 && r <= big_px + 0.5f);
+        else
+            CHECK(r < last_r && fabs(v * 10 - last_amt) < 1);
+        rings++;
+        last_r = r;
+        last_amt = v;
+    }
+    CHECK(rings >= 2);
+}
+
+/* Density without clipping: of the crowd's pixels (those brighter than
+ * the background, off the HUD and the labels), the share with a channel
+ * at the top code value; in *white, the share bleached to white (every
+ * channel at 240 or more). */
+static double clipped_share(const struct frame *f, size_t *crowd, double *white)
+{
+    size_t lit = 0, top = 0, bleached = 0;
+    for (int y = 0; y < f->h; y++)
+        for (int x = 0; x < f->w; x++) {
+            bool covered = false;
+            for (size_t i = 0; i < f->nboxes && !covered; i++)
+                covered = f->boxes[i].item != ITEM_NO_ROOM && x >= f->boxes[i].x0 &&
+                          x <= f->boxes[i].x1 && y >= f->boxes[i].y0 && y <= f->boxes[i].y1;
+            const uint8_t *p = pixel(f, x, y);
+            if (covered || p[0] + p[1] + p[2] < 60)
+                continue;
+            lit++;
+            top += p[0] == 255 || p[1] == 255 || p[2] == 255;
+            bleached += p[0] >= 240 && p[1] >= 240 && p[2] >= 240;
+        }
+    *crowd = lit;
+    *white = lit ? (double)bleached / (double)lit : 1;
+    return lit ? (double)top / (double)lit : 1;
 }
 
 /* The top talkers (10 by default): each labelled, or said to have had
@@ -440,6 +550,7 @@ int main(int argc, char **argv)
     printf("test_frame: small: least label contrast %.1f:1 over %zu labels\n", c, nl);
     CHECK(nl > 0 && c >= 4.5);
     check_legend(&f, s);
+    check_volume(&f, s, "https 443/tcp");
     /* every hub is labelled, with service and port */
     const char *want[] = {"https 443/tcp", "domain 53/udp", "ssh 22/tcp"};
     for (int k = 0; k < 3; k++) {
@@ -548,6 +659,23 @@ int main(int argc, char **argv)
     if (render_scene(s, &hud, NULL, 640, 360, &f)) {
         check_hubs_clear(&f, s, "crowd at 640x360 with the talkers panel");
         check_talkers(&f, s, "crowd at 640x360 with the talkers panel");
+        frame_free(&f);
+    }
+    swarm_destroy(s);
+
+    /* 100,000 hosts: a crowd that reads as brightness, not a white sheet */
+    s = swarm_create(NULL);
+    scene_huge(s, 30);
+    hud = (struct render_hud){.clock_ns = T0 + SEC, .speed = 1};
+    if (render_scene(s, &hud, NULL, 1280, 720, &f)) {
+        size_t crowd;
+        double white, clipped = clipped_share(&f, &crowd, &white);
+        printf("test_frame: 100k hosts: %zu crowd pixels, %.1f%% of them at the top code "
+               "value, %.1f%% white\n", crowd, 100 * clipped, 100 * white);
+        CHECK(crowd > 1280 * 720 / 10 && clipped < 0.05 && white < 0.05);
+        check_no_overlap(&f, "100k hosts");
+        check_hubs_clear(&f, s, "100k hosts");
+        check_reference(&f, refdir, "huge-1280x720", update);
         frame_free(&f);
     }
     swarm_destroy(s);

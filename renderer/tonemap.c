@@ -1,0 +1,111 @@
+/* Tone mapping; see tonemap.h. The floating-point frame follows the
+ * frame's size. */
+#include "renderer/tonemap.h"
+
+#include <glad/gl.h>
+#include <stdlib.h>
+
+#include "base/xalloc.h"
+#include "renderer/shader.h"
+
+extern const unsigned char res_screen_vert[], res_tonemap_frag[];
+
+struct tonemap {
+    GLuint prog, vao, vbo, fbo, tex;
+    GLint u_exposure;
+    int w, h;
+    GLint target; /* the frame's framebuffer */
+};
+
+struct tonemap *tonemap_create(char *err, size_t errlen)
+{
+    struct tonemap *t = xcalloc(1, sizeof(*t));
+    t->prog = shader_program("tonemap", (const char *)res_screen_vert,
+                             (const char *)res_tonemap_frag, err, errlen);
+    if (!t->prog) {
+        tonemap_destroy(t);
+        return NULL;
+    }
+    t->u_exposure = glGetUniformLocation(t->prog, "u_exposure");
+    glGenVertexArrays(1, &t->vao);
+    glBindVertexArray(t->vao);
+    glGenBuffers(1, &t->vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, t->vbo);
+    static const float quad[8] = {-1, -1, 1, -1, -1, 1, 1, 1};
+    glBufferData(GL_ARRAY_BUFFER, sizeof(quad), quad, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), (void *)0);
+    glBindVertexArray(0);
+    glGenFramebuffers(1, &t->fbo);
+    glGenTextures(1, &t->tex);
+    return t;
+}
+
+void tonemap_destroy(struct tonemap *t)
+{
+    if (!t)
+        return;
+    if (t->prog)
+        glDeleteProgram(t->prog);
+    if (t->vao) {
+        glDeleteBuffers(1, &t->vbo);
+        glDeleteVertexArrays(1, &t->vao);
+        glDeleteFramebuffers(1, &t->fbo);
+        glDeleteTextures(1, &t->tex);
+    }
+    free(t);
+}
+
+/* RGBA16F: half floats blend at half the cost of full ones on a CPU
+ * rasteriser, and their range (to 65504) and 11 bits of precision are far
+ * more than the glow needs. */
+static void make_target(struct tonemap *t, int w, int h)
+{
+    glBindTexture(GL_TEXTURE_2D, t->tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA16F, w, h, 0, GL_RGBA, GL_HALF_FLOAT, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t->tex, 0);
+    t->w = w;
+    t->h = h;
+}
+
+void tonemap_begin(struct tonemap *t, int w, int h)
+{
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &t->target);
+    if (t->w != w || t->h != h)
+        make_target(t, w, h);
+    glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
+    glViewport(0, 0, w, h);
+}
+
+void tonemap_end(struct tonemap *t, float exposure, const float box[4], const float rgb[3])
+{
+    glBindFramebuffer(GL_FRAMEBUFFER, (GLuint)t->target);
+    glViewport(0, 0, t->w, t->h);
+    glClearColor(rgb[0], rgb[1], rgb[2], 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    /* the box in GL's pixels, from the bottom left, within the frame */
+    int x0 = (int)box[0], x1 = (int)box[2] + 1, y0 = t->h - (int)box[3] - 1,
+        y1 = t->h - (int)box[1];
+    x0 = x0 < 0 ? 0 : x0;
+    y0 = y0 < 0 ? 0 : y0;
+    x1 = x1 > t->w ? t->w : x1;
+    y1 = y1 > t->h ? t->h : y1;
+    if (x1 <= x0 || y1 <= y0)
+        return;
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x0, y0, x1 - x0, y1 - y0);
+    glDisable(GL_BLEND);
+    glUseProgram(t->prog);
+    glUniform1f(t->u_exposure, exposure);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, t->tex);
+    glBindVertexArray(t->vao);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindVertexArray(0);
+    glDisable(GL_SCISSOR_TEST);
+}
