@@ -545,13 +545,17 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     float gain = st.hosts > 300 && !crowd ? 1.1f * sqrtf(300.0f / (float)st.hosts) : 1.1f;
     if (bloom)
         draw_bloom(r, nbloom, w, h, gain);
-    glClearColor(background[0], background[1], background[2], 1);
+    /* the world goes into the tone mapper's frame scaled down, so that it
+     * has headroom over 1; the tone mapper scales it back */
+    const float k = TONEMAP_SCALE;
+    glClearColor(background[0] * k, background[1] * k, background[2] * k, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     if (bloom)
-        bloom_add(r->bloom, gain);
+        bloom_add(r->bloom, gain * k);
 
     glEnable(GL_BLEND);
-    glBlendFunc(GL_ONE, GL_ONE); /* additive glow: premultiplied in the shaders */
+    glBlendColor(k, k, k, k);
+    glBlendFunc(GL_CONSTANT_COLOR, GL_ONE); /* additive glow: premultiplied in the shaders */
     if (nl)
         draw_lines(r, nl, w, h);
     if (ns) {
@@ -639,7 +643,7 @@ void render_frame(struct render *r, const struct swarm *s, const struct render_h
     draw_scanners(r, s, w, h);
     if (hud->selected.family)
         draw_selection(r, s, &hud->selected, w, h);
-    tonemap_end(r->tone, 1.0f, r->drawn, background);
+    tonemap_end(r->tone, 1.0f / TONEMAP_SCALE, r->drawn, background);
     overlay_draw(r->overlay, s, hud,
                  &(struct overlay_view){r->cam_x, r->cam_y, r->cam_scale, w, h});
 }
