@@ -102,25 +102,6 @@ static double bare_floor(uint32_t n, int frames, int w, int h)
     return frames / t;
 }
 
-static struct event make(uint32_t host, uint16_t port, uint64_t octets, int64_t t)
-{
-    struct event e;
-    memset(&e, 0, sizeof(e));
-    e.src.family = e.dst.family = 4;
-    uint32_t a = 0x0a000000u + host, b = 0xc0a80000u + port;
-    for (int i = 0; i < 4; i++) {
-        e.src.b[i] = (uint8_t)(a >> (24 - 8 * i));
-        e.dst.b[i] = (uint8_t)(b >> (24 - 8 * i));
-    }
-    e.proto = 6;
-    e.sport = (uint16_t)(40000 + host % 20000);
-    e.dport = port;
-    e.octets = octets;
-    e.packets = 1;
-    e.time_ns = e.end_ns = t;
-    return e;
-}
-
 /* The services the hosts use: a few busy, most quiet, as on a network. */
 static uint16_t pick_port(unsigned *seed)
 {
@@ -142,7 +123,7 @@ static double flowswarm(uint32_t n, int frames, int events, int w, int h, double
     unsigned seed = 7;
     int64_t t = INT64_C(1700000000000000000);
     for (uint32_t i = 0; i < n; i++) {
-        struct event e = make(i, pick_port(&seed), 100 + (seed >> 4) % 1400, t);
+        struct event e = bench_event(i, pick_port(&seed), 100 + (seed >> 4) % 1400, t);
         swarm_add_event(s, &e);
     }
     struct render_hud hud = {.speed = 1};
@@ -156,7 +137,7 @@ static double flowswarm(uint32_t n, int frames, int events, int w, int h, double
         for (int k = 0; k < events; k++) {
             seed = seed * 1103515245u + 12345u;
             uint32_t host = (seed >> 4) % n;
-            struct event e = make(host, pick_port(&seed), 60 + (seed >> 20) % 1400, t);
+            struct event e = bench_event(host, pick_port(&seed), 60 + (seed >> 20) % 1400, t);
             swarm_add_event(s, &e);
         }
         swarm_step(s, t, 1.0f / 60);

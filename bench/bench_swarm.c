@@ -23,24 +23,6 @@ static long rss_kb(void)
     return kb;
 }
 
-static struct event make(uint32_t host, uint16_t port, uint64_t octets)
-{
-    struct event e;
-    memset(&e, 0, sizeof(e));
-    e.src.family = e.dst.family = 4;
-    uint32_t a = 0x0a000000u + host, b = 0xc0a80000u + port;
-    for (int i = 0; i < 4; i++) {
-        e.src.b[i] = (uint8_t)(a >> (24 - 8 * i));
-        e.dst.b[i] = (uint8_t)(b >> (24 - 8 * i));
-    }
-    e.proto = 6;
-    e.sport = (uint16_t)(40000 + host % 20000);
-    e.dport = port;
-    e.octets = octets;
-    e.packets = 1;
-    return e;
-}
-
 int main(int argc, char **argv)
 {
     uint32_t hosts = argc > 1 ? (uint32_t)atol(argv[1]) : 100000;
@@ -55,7 +37,7 @@ int main(int argc, char **argv)
     for (uint32_t h = 0; h < hosts; h++) {
         seed = seed * 1103515245u + 12345u;
         uint16_t port = (uint16_t)(1000 + (seed >> 8) % hubs);
-        struct event e = make(h, port, 100 + (seed >> 4) % 1400);
+        struct event e = bench_event(h, port, 100 + (seed >> 4) % 1400, 0);
         swarm_add_event(s, &e);
     }
     /* let the layout settle a little before timing */
@@ -68,7 +50,7 @@ int main(int argc, char **argv)
         for (int k = 0; k < 1000; k++) { /* 60 k events/s of animation */
             seed = seed * 1103515245u + 12345u;
             uint32_t h = (seed >> 4) % hosts;
-            struct event e = make(h, (uint16_t)(1000 + h % hubs), 500);
+            struct event e = bench_event(h, (uint16_t)(1000 + h % hubs), 500, 0);
             swarm_add_event(s, &e);
         }
         swarm_step(s, 0, 1.0f / 60);

@@ -1,11 +1,13 @@
-/* Helpers shared by the benchmark programs: a wall clock, and a timed
- * read of every event of an input through flowswarm's source path. */
+/* Helpers shared by the benchmark programs: a wall clock, a timed read
+ * of every event of an input through flowswarm's source path, and an
+ * event made by hand. */
 #ifndef FLOWSWARM_BENCH_COMMON_H
 #define FLOWSWARM_BENCH_COMMON_H
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "ingest/source.h"
@@ -48,6 +50,27 @@ static inline double read_source_events(const char *path, bool names, unsigned l
 static inline double read_all_events(const char *path, unsigned long *events)
 {
     return read_source_events(path, false, events);
+}
+
+/* A TCP event from 10.0.0.0 + host to port on 192.168.0.0 + port, at
+ * time t, for the programs that feed a swarm by hand. */
+static inline struct event bench_event(uint32_t host, uint16_t port, uint64_t octets, int64_t t)
+{
+    struct event e;
+    memset(&e, 0, sizeof(e));
+    e.src.family = e.dst.family = 4;
+    uint32_t a = 0x0a000000u + host, b = 0xc0a80000u + port;
+    for (int i = 0; i < 4; i++) {
+        e.src.b[i] = (uint8_t)(a >> (24 - 8 * i));
+        e.dst.b[i] = (uint8_t)(b >> (24 - 8 * i));
+    }
+    e.proto = 6;
+    e.sport = (uint16_t)(40000 + host % 20000);
+    e.dport = port;
+    e.octets = octets;
+    e.packets = 1;
+    e.time_ns = e.end_ns = t;
+    return e;
 }
 
 #endif

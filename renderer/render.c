@@ -284,10 +284,16 @@ static const float *hub_rgb(const struct swarm_hub *hub)
     return hub->scan ? palette_scan : palette_class[hub->cls];
 }
 
+/* An edge from (x, y) to its hub, at alpha a at the host's end and 0.4 a
+ * at the hub's. One whose brightest end adds less than half an 8-bit
+ * step to the tone mapper's frame is not drawn: every pixel of it would
+ * round away there. */
 static void add_edge(struct render *r, size_t *nl, float x, float y,
                      const struct swarm_hub *hub, float a)
 {
     const float *c = hub_rgb(hub);
+    if (a * fmaxf(c[0], fmaxf(c[1], c[2])) * TONEMAP_SCALE * 255.0f < 0.5f)
+        return;
     r->lines[(*nl)++] = (struct line_vertex){x, y, c[0], c[1], c[2], a};
     r->lines[(*nl)++] = (struct line_vertex){hub->x, hub->y, c[0], c[1], c[2], a * 0.4f};
 }

@@ -21,6 +21,7 @@ import sys
 import tempfile
 
 from checks import check, finish
+from frame_hashes import load_pins
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = os.path.join(HERE, "reference")
@@ -75,14 +76,6 @@ def crowd_stats(px):
     return lit, (top / lit if lit else 1.0)
 
 
-def renderer_pinned():
-    with open(os.path.join(REF, "frame-hashes.tsv")) as f:
-        for ln in f:
-            if ln.startswith("# renderer: "):
-                return ln[len("# renderer: "):].strip()
-    return None
-
-
 def render(exe, cap, extra, out):
     r = subprocess.run([exe, "-r", cap, "--duration", "8", "--size", f"{W}x{H}",
                         "--screenshot", out] + extra,
@@ -127,7 +120,7 @@ def main():
                 with open(out, "rb") as f, open(ref, "wb") as g:
                     g.write(f.read())
                 continue
-            pinned = renderer_pinned()
+            pinned = load_pins()[0]
             if gl != pinned:
                 print(f"SKIP: references were made on '{pinned}', this is '{gl}'")
                 return 77
