@@ -493,6 +493,11 @@ static void drawn_box(struct render *r, size_t ns, int w, int h)
         float least = sp->flash < 0 ? fmaxf(1.6f, -sp->flash - 1) : 1.6f;
         reach = fmaxf(reach, fmaxf(sp->radius * r->cam_scale, least) * 3);
     }
+    if (ns == 0) { /* nothing drawn: an empty box */
+        r->drawn[0] = r->drawn[1] = 0;
+        r->drawn[2] = r->drawn[3] = -1;
+        return;
+    }
     reach = reach * BLOOM_SPREAD + 2 * BLOOM_DOWN;
     r->drawn[0] = (x0 - r->cam_x) * r->cam_scale + (float)w / 2 - reach;
     r->drawn[2] = (x1 - r->cam_x) * r->cam_scale + (float)w / 2 + reach;

@@ -3,6 +3,7 @@
 #include "renderer/tonemap.h"
 
 #include <glad/gl.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "base/xalloc.h"
@@ -91,13 +92,14 @@ void tonemap_end(struct tonemap *t, float exposure, const float box[4], const fl
     glViewport(0, 0, t->w, t->h);
     glClearColor(rgb[0], rgb[1], rgb[2], 1);
     glClear(GL_COLOR_BUFFER_BIT);
-    /* the box in GL's pixels, from the bottom left, within the frame */
-    int x0 = (int)box[0], x1 = (int)box[2] + 1, y0 = t->h - (int)box[3] - 1,
-        y1 = t->h - (int)box[1];
-    x0 = x0 < 0 ? 0 : x0;
-    y0 = y0 < 0 ? 0 : y0;
-    x1 = x1 > t->w ? t->w : x1;
-    y1 = y1 > t->h ? t->h : y1;
+    /* the box within the frame (an empty box, or NaN, maps nothing), in
+     * GL's pixels from the bottom left */
+    float fw = (float)t->w, fh = (float)t->h;
+    if (!(box[0] < fw && box[2] >= 0 && box[1] < fh && box[3] >= 0 && box[0] <= box[2] &&
+          box[1] <= box[3]))
+        return;
+    int x0 = (int)fmaxf(box[0], 0), x1 = (int)fminf(box[2] + 1, fw);
+    int y0 = t->h - (int)fminf(box[3] + 1, fh), y1 = t->h - (int)fmaxf(box[1], 0);
     if (x1 <= x0 || y1 <= y0)
         return;
     glEnable(GL_SCISSOR_TEST);
