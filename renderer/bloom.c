@@ -70,14 +70,7 @@ static void make_targets(struct bloom *b, int w, int h)
 {
     b->sw = (w + BLOOM_DOWN - 1) / BLOOM_DOWN;
     b->sh = (h + BLOOM_DOWN - 1) / BLOOM_DOWN;
-    glBindTexture(GL_TEXTURE_2D, b->tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, b->sw, b->sh, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glBindFramebuffer(GL_FRAMEBUFFER, b->fbo);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, b->tex, 0);
+    shader_target(b->fbo, b->tex, b->sw, b->sh, GL_LINEAR);
     b->tx = (w + TILE - 1) / TILE;
     b->ty = (h + TILE - 1) / TILE;
     b->tiles = xreallocarray(b->tiles, (size_t)b->tx * b->ty, 1);

@@ -24,6 +24,13 @@ struct sprite {
     float r, g, b, a;
 };
 
+/* A sprite's least radius on screen, in pixels: a hub carries its own in
+ * its flash (-1 - pixels, see sprite.vert). */
+static float sprite_least_px(const struct sprite *sp)
+{
+    return sp->flash < 0 ? fmaxf(1.6f, -sp->flash - 1) : 1.6f;
+}
+
 struct line_vertex {
     float x, y;
     float r, g, b, a;
@@ -447,9 +454,9 @@ static void draw_bloom(struct render *r, size_t ns, int w, int h, float gain)
         float sx = (sp->x - r->cam_x) * r->cam_scale + (float)w / 2;
         float sy = (float)h / 2 - (sp->y - r->cam_y) * r->cam_scale;
         float halo = sp->flash < 0 ? 3.0f : 2.0f; /* as in sprite.vert */
-        float least = sp->flash < 0 ? fmaxf(1.6f, -sp->flash - 1) : 1.6f;
         bloom_mark(r->bloom, sx, sy,
-                   fmaxf(sp->radius * r->cam_scale, least) * halo * BLOOM_SPREAD * extent);
+                   fmaxf(sp->radius * r->cam_scale, sprite_least_px(sp)) * halo * BLOOM_SPREAD *
+                       extent);
     }
     glUniform1f(r->sp_scale, r->cam_scale / BLOOM_DOWN);
     glUniform2f(r->sp_viewport, (float)w / BLOOM_DOWN, (float)h / BLOOM_DOWN);
@@ -490,8 +497,7 @@ static void drawn_box(struct render *r, size_t ns, int w, int h)
         x1 = fmaxf(x1, sp->x);
         y0 = fminf(y0, sp->y);
         y1 = fmaxf(y1, sp->y);
-        float least = sp->flash < 0 ? fmaxf(1.6f, -sp->flash - 1) : 1.6f;
-        reach = fmaxf(reach, fmaxf(sp->radius * r->cam_scale, least) * 3);
+        reach = fmaxf(reach, fmaxf(sp->radius * r->cam_scale, sprite_least_px(sp)) * 3);
     }
     if (ns == 0) { /* nothing drawn: an empty box */
         r->drawn[0] = r->drawn[1] = 0;

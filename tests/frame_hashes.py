@@ -45,6 +45,12 @@ def cases(data):
     ]
 
 
+def renderer_of(stderr):
+    """The GL renderer a render's first message names, or '?'."""
+    m = re.search(r"fps, speed x[^(]*\((.*)\)", stderr)
+    return m.group(1).rsplit(",", 1)[0] if m else "?"
+
+
 def render(exe, name, args, tmp):
     """Renders one case; returns (renderer, frames, digest) or an error."""
     shot = args[-1] == "--screenshot"  # the still alone: no video
@@ -59,8 +65,7 @@ def render(exe, name, args, tmp):
             stdin.close()
     if r.returncode != 0:
         return None, 0, f"exit {r.returncode}: {r.stderr.strip()[-300:]}"
-    m = re.search(r"fps, speed x[^(]*\((.*)\)", r.stderr)
-    gl = m.group(1).rsplit(",", 1)[0] if m else "?"
+    gl = renderer_of(r.stderr)
     f = subprocess.run(["ffmpeg", "-v", "error", "-i", out, "-pix_fmt", "rgba",
                         "-f", "framemd5", "-"],
                        capture_output=True, text=True, check=True)

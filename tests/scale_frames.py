@@ -15,13 +15,12 @@ and look at them before committing.
 
 usage: scale_frames.py FLOWSWARM DATA_DIR [--update]"""
 import os
-import re
 import subprocess
 import sys
 import tempfile
 
 from checks import check, finish
-from frame_hashes import load_pins
+from frame_hashes import load_pins, renderer_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = os.path.join(HERE, "reference")
@@ -80,8 +79,7 @@ def render(exe, cap, extra, out):
     r = subprocess.run([exe, "-r", cap, "--duration", "8", "--size", f"{W}x{H}",
                         "--screenshot", out] + extra,
                        capture_output=True, text=True, timeout=600, check=False)
-    m = re.search(r"fps, speed x[^(]*\((.*)\)", r.stderr)
-    return r, (m.group(1).rsplit(",", 1)[0] if m else "?")
+    return r, renderer_of(r.stderr)
 
 
 def main():
