@@ -56,6 +56,7 @@ static bool parse_only(const char *s, struct options *o, char *err, size_t errle
 static bool parse_events(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_names(const char *s, struct options *o, char *err, size_t errlen);
 static bool parse_services(const char *s, struct options *o, char *err, size_t errlen);
+static bool parse_group(const char *s, struct options *o, char *err, size_t errlen);
 
 static const struct opt table[] = {
     {"read", 'r', OPT_CUSTOM, F(inputs), .arg = "FILE", .parse = parse_input,
@@ -197,6 +198,14 @@ static const struct opt table[] = {
     {"scale", 0, OPT_CHOICE, F(scale), .def = "log", .arg = "log|sqrt", .choices = "log|sqrt",
      .expect = "expected log or sqrt",
      .help = "how octets pull and grow things (default log)"},
+    {"group", 0, OPT_CUSTOM, F(group), .arg = "auto|off|/N[,/M]", .parse = parse_group,
+     .help = "past --group-at hosts, quiet hosts merge into one cloud\n"
+             "per subnet: /N for IPv4, /M for IPv6 (default /64);\n"
+             "auto: /24 and /64, wider while there would be more\n"
+             "than 256 (default auto); zooming in splits them"},
+    {"group-at", 0, OPT_INT, F(group_at), 2, 10000000, .def = "2000", .arg = "N",
+     .expect = "expected 2 to 10000000",
+     .help = "live hosts past which quiet ones merge (default 2000)"},
     {"talkers", 0, OPT_INT, F(talkers), 0, 64, .def = "10", .arg = "N",
      .expect = "expected 0 to 64",
      .help = "label the N busiest hosts with their address\n"
@@ -401,6 +410,36 @@ static bool parse_names(const char *s, struct options *o, char *err, size_t errl
     (void)errlen;
     o->name_files = xreallocarray(o->name_files, o->nname_files + 1, sizeof(*o->name_files));
     o->name_files[o->nname_files++] = s;
+    return true;
+}
+
+/* --group: auto, off, or /N[,/M] (the slashes optional). */
+static bool parse_group(const char *s, struct options *o, char *err, size_t errlen)
+{
+    if (!strcmp(s, "auto") || !strcmp(s, "off")) {
+        o->group = s[0] == 'a' ? 0 : 2;
+        return true;
+    }
+    const char *p = s;
+    long v4 = 0, v6 = 64;
+    char *end;
+    p += *p == '/';
+    v4 = strtol(p, &end, 10);
+    bool ok = end != p && v4 >= 1 && v4 <= 32;
+    if (ok && *end == ',') {
+        p = end + 1;
+        p += *p == '/';
+        v6 = strtol(p, &end, 10);
+        ok = end != p && v6 >= 1 && v6 <= 128;
+    }
+    if (!ok || *end) {
+        snprintf(err, errlen, "expected auto, off, or a prefix length /1 to /32 for IPv4, "
+                              "then ,/1 to ,/128 for IPv6 (/24 or /16,/48)");
+        return false;
+    }
+    o->group = 1;
+    o->group_v4 = (int)v4;
+    o->group_v6 = (int)v6;
     return true;
 }
 

@@ -47,6 +47,9 @@ struct options {
     int max_hosts;       /* 0: the swarm's default */
     double half_life;    /* seconds; 0: the swarm's default */
     int scale;           /* --scale: 0 log, 1 sqrt */
+    int group;           /* --group: 0 auto, 1 the prefixes below, 2 off */
+    int group_v4, group_v6; /* --group /N,/M */
+    int group_at;        /* --group-at: live hosts before clouds form */
     int talkers;         /* --talkers: busiest hosts labelled */
     bool talkers_panel;  /* --talkers-panel: the panel of top talkers in video */
     bool no_bloom;       /* --no-bloom */

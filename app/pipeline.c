@@ -151,7 +151,11 @@ struct pipeline *pipeline_create(const struct options *o, bool headless, char *e
     p->sw = swarm_create(&(struct swarm_opts){
         .max_hosts = (unsigned)o->max_hosts,
         .half_life_s = (float)o->half_life,
-        .scale = o->scale == 1 ? SWARM_SCALE_SQRT : SWARM_SCALE_LOG});
+        .scale = o->scale == 1 ? SWARM_SCALE_SQRT : SWARM_SCALE_LOG,
+        .group = o->group == 2 ? SWARM_GROUP_OFF
+                 : o->group == 1 ? SWARM_GROUP_FIXED : SWARM_GROUP_AUTO,
+        .group_v4 = (uint8_t)o->group_v4, .group_v6 = (uint8_t)o->group_v6,
+        .group_at = (unsigned)o->group_at});
     make_feed(p);
     p->have_first = p->tl->known;
     p->clock = p->tl->start;

@@ -452,6 +452,52 @@ static void host_labels(struct overlay *o, const struct swarm *s,
     }
 }
 
+enum { CLOUD_LABELS = 16 }; /* the largest clouds tried for a label */
+
+/* The largest clouds drawn whole, where there is room next to them:
+ * "10.1.2.0/24 · 254 hosts", after every other label. They may cover
+ * the rings of the smallest hubs, which a crowd of clouds hides anyway. */
+static void cloud_labels(struct overlay *o, const struct swarm *s, const struct overlay_view *v,
+                         int px)
+{
+    size_t n, no = 0, nd = 0;
+    const struct swarm_cloud *clouds = swarm_clouds(s, &n);
+    struct ranked best[CLOUD_LABELS];
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_cloud *c = &clouds[i];
+        if (!c->live || !c->formed || c->alpha < 0.3f ||
+            render_cloud_split(c, v->scale, v->h))
+            continue;
+        size_t pos = no < CLOUD_LABELS ? no++ : CLOUD_LABELS;
+        while (pos > 0 && best[pos - 1].heat < (float)c->hosts) {
+            if (pos < CLOUD_LABELS)
+                best[pos] = best[pos - 1];
+            pos--;
+        }
+        if (pos < CLOUD_LABELS)
+            best[pos] = (struct ranked){(float)c->hosts, (uint32_t)i};
+    }
+    if (!no)
+        return;
+    for (size_t i = 0; i < o->ndiscs; i++)
+        if (o->discs[i][2] - o->discs[i][0] >= (float)px)
+            memcpy(o->discs[nd++], o->discs[i], sizeof(o->discs[i]));
+    o->ndiscs = nd;
+    for (size_t k = 0; k < no; k++) {
+        const struct swarm_cloud *c = &clouds[best[k].index];
+        char net[48], line[80];
+        addr_format(&c->net, net, sizeof(net));
+        snprintf(line, sizeof(line), "%s/%u \xc2\xb7 %u hosts", net, c->prefix, c->hosts);
+        float sx, sy;
+        to_screen(v, c->x, c->y, &sx, &sy);
+        const float *rgb = palette_class[c->cls];
+        const float col[4] = {0.75f + 0.25f * rgb[0], 0.75f + 0.25f * rgb[1],
+                              0.75f + 0.25f * rgb[2], fminf(c->alpha, 1.0f)};
+        place_label(o, ITEM_CLOUD_LABEL, c->cls, px, sx, sy, c->size * v->scale, line, col,
+                    v->w, v->h, 0);
+    }
+}
+
 /* A text size: px at 720 lines, scaled with the frame's height, never
  * below what stays legible. */
 static int text_px(float px, int h, int least)
@@ -1018,6 +1064,7 @@ void overlay_draw(struct overlay *o, const struct swarm *s, const struct render_
     window_pieces(o, hud, w, h);
     hub_labels(o, s, v, text_px(13, h, 10));
     host_labels(o, s, v, hud, text_px(12, h, 9));
+    cloud_labels(o, s, v, text_px(11, h, 9));
     if (o->nverts) {
         glUseProgram(o->flat_prog);
         glUniform2f(o->flat_viewport, (float)w, (float)h);

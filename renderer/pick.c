@@ -28,6 +28,25 @@ float render_hub_px(const struct swarm_hub *hub, float scale, int h)
     return fmaxf(hub->size * scale, render_hub_least_px(hub->share, h));
 }
 
+#define SPLIT_FRAME 0.16f /* a cloud this much of the frame high splits */
+#define SPLIT_APART 8.0f  /* or when its hosts would be this far apart, px at 720 */
+
+bool render_cloud_split(const struct swarm_cloud *c, float scale, int h)
+{
+    float px = (float)h / 720.0f;
+    return c->size * scale > SPLIT_FRAME * (float)h ||
+           c->size / sqrtf((float)(c->hosts ? c->hosts : 1)) * scale > SPLIT_APART * px;
+}
+
+float render_cloud_share(const struct swarm *s, const struct swarm_host *ho, float scale, int h)
+{
+    if (ho->cloud == SWARM_NO_CLOUD)
+        return 0;
+    size_t n;
+    const struct swarm_cloud *c = &swarm_clouds(s, &n)[ho->cloud];
+    return c->formed && !render_cloud_split(c, scale, h) ? fminf(c->alpha, 1.0f) : 0;
+}
+
 /* A host is hit within its glow (twice its radius: the sprite's bright
  * core and halo), and never less than this many pixels from its centre:
  * a dot of one pixel can still be clicked. */
@@ -43,7 +62,8 @@ bool render_camera_pick(const struct render_camera *c, const struct swarm *s, fl
     bool found = false;
     for (size_t i = 0; i < n; i++) {
         const struct swarm_host *h = &hosts[i];
-        if (!h->live || h->hidden || h->alpha <= 0.05f)
+        if (!h->live || h->hidden || h->alpha <= 0.05f ||
+            render_cloud_share(s, h, c->scale, c->h) > 0.5f)
             continue;
         float hx, hy;
         render_camera_to_screen(c, h->x, h->y, &hx, &hy);

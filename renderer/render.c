@@ -319,8 +319,10 @@ static void add_pulse(struct render *r, size_t *ns, float x, float y,
                                           fminf(a, 1.0f) * (0.35f + 0.65f * env)};
 }
 
-/* Hosts one by one: a sprite each and an edge per tie. */
-static void gather_hosts(struct render *r, const struct swarm *s, size_t *ns, size_t *nl)
+/* Hosts one by one: a sprite each and an edge per tie; a host in a
+ * cloud fades as its cloud stands in for it. */
+static void gather_hosts(struct render *r, const struct swarm *s, int fh, size_t *ns,
+                         size_t *nl)
 {
     size_t nhubs, nhosts;
     const struct swarm_hub *hubs = swarm_hubs(s, &nhubs);
@@ -329,21 +331,55 @@ static void gather_hosts(struct render *r, const struct swarm *s, size_t *ns, si
         const struct swarm_host *h = &hosts[i];
         if (!h->live || h->alpha <= 0)
             continue;
+        float share = render_cloud_share(s, h, r->cam_scale, fh);
+        float a = share > 0 ? h->alpha * (1.0f - share) : h->alpha;
+        if (a <= 0)
+            continue;
         for (int k = 0; k < h->nsprings; k++) {
             const struct swarm_spring *sp = &h->springs[k];
             if (sp->strength < 0.15f) /* weak ties are not drawn */
                 continue;
             const struct swarm_hub *hub = &hubs[sp->hub];
             add_edge(r, nl, h->x, h->y, hub,
-                     h->alpha * (0.06f + 0.3f * sp->strength / (sp->strength + 1.0f) +
-                                 0.3f * h->flash));
+                     a * (0.06f + 0.3f * sp->strength / (sp->strength + 1.0f) +
+                          0.3f * h->flash));
             if (sp->pulse != 0)
-                add_pulse(r, ns, h->x, h->y, hub, sp->pulse, h->alpha);
+                add_pulse(r, ns, h->x, h->y, hub, sp->pulse, a);
         }
         const float *c = palette_class[h->cls];
         r->sprites[(*ns)++] = (struct sprite){h->x, h->y, h->size, h->flash,
-                                              c[0], c[1], c[2], fminf(h->alpha, 1.0f)};
+                                              c[0], c[1], c[2], fminf(a, 1.0f)};
     }
+}
+
+/* Subnet clouds drawn whole: a soft disc each, brighter with its share
+ * of the largest cloud's hosts, and an edge to each of its strongest
+ * ties. Returns the hosts they stand in for. */
+static uint32_t gather_clouds(struct render *r, const struct swarm *s, int fh, size_t *ns,
+                              size_t *nl)
+{
+    size_t n, nhubs;
+    const struct swarm_cloud *clouds = swarm_clouds(s, &n);
+    const struct swarm_hub *hubs = swarm_hubs(s, &nhubs);
+    uint32_t most = 1, merged = 0;
+    for (size_t i = 0; i < n; i++)
+        if (clouds[i].live && clouds[i].hosts > most)
+            most = clouds[i].hosts;
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_cloud *c = &clouds[i];
+        if (!c->live || c->alpha <= 0 || render_cloud_split(c, r->cam_scale, fh))
+            continue;
+        if (c->formed)
+            merged += c->hosts;
+        float a = c->alpha * (0.2f + 0.3f * sqrtf((float)c->hosts / (float)most));
+        const float *rgb = palette_class[c->cls];
+        r->sprites[(*ns)++] = (struct sprite){c->x, c->y, c->size, 0, rgb[0], rgb[1], rgb[2], a};
+        for (int k = 0; k < c->nties; k++) {
+            float w = c->tie[k] / (c->tie[k] + 1.0f);
+            add_edge(r, nl, c->x, c->y, &hubs[c->hub[k]], c->alpha * (0.04f + 0.16f * w));
+        }
+    }
+    return merged;
 }
 
 /* A crowd: hosts that fall within BIN pixels of each other on screen are
@@ -375,6 +411,10 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
         float sy = (float)h / 2 - (ho->y - r->cam_y) * r->cam_scale;
         if (!(sx >= 0 && sy >= 0 && sx < (float)w && sy < (float)h))
             continue;
+        float share = render_cloud_share(s, ho, r->cam_scale, h);
+        float a = fminf(ho->alpha, 1.0f) * (share > 0 ? 1.0f - share : 1.0f);
+        if (a <= 0)
+            continue; /* its cloud stands in for it */
         uint32_t bi = (uint32_t)((int)sy / BIN * bw + (int)sx / BIN);
         struct bin *b = &r->bins[bi];
         if (b->stamp != r->frame_stamp) {
@@ -384,7 +424,6 @@ static void gather_crowd(struct render *r, const struct swarm *s, int w, int h,
             r->bin_used[nused++] = bi;
         }
         const float *c = palette_class[ho->cls];
-        float a = fminf(ho->alpha, 1.0f);
         b->x += ho->x * a;
         b->y += ho->y * a;
         b->rgb[0] += c[0] * a;
@@ -518,9 +557,11 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     swarm_hosts(s, &nhosts);
     struct swarm_stats st;
     swarm_get_stats(s, &st);
-    size_t nl = 0, ns = 0;
-    grow_lines(r, nhosts * SWARM_SPRINGS * 2);
-    grow_sprites(r, nhosts * (1 + SWARM_SPRINGS) + nhubs); /* hosts, pulses, hubs */
+    size_t nl = 0, ns = 0, nclouds;
+    swarm_clouds(s, &nclouds);
+    grow_lines(r, (nhosts + nclouds) * SWARM_SPRINGS * 2);
+    /* hosts, pulses, clouds, hubs */
+    grow_sprites(r, nhosts * (1 + SWARM_SPRINGS) + nclouds + nhubs);
     /* hubs first: in a crowd only they bloom */
     for (size_t i = 0; i < nhubs; i++) {
         const struct swarm_hub *hb = &hubs[i];
@@ -536,13 +577,14 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
                                            fminf(hb->alpha, 1.0f) * (0.45f + 0.55f * hb->share)};
     }
     size_t nhub_sprites = ns;
-    bool crowd = st.hosts > CROWD;
+    uint32_t shown = st.hosts - gather_clouds(r, s, h, &ns, &nl);
+    bool crowd = shown > CROWD;
     if (crowd) {
         /* edges and hosts dim as the crowd grows, so thousands of them add
          * up to a coloured web rather than a white sheet */
-        gather_crowd(r, s, w, h, sqrtf((float)CROWD / (float)st.hosts), &ns, &nl);
+        gather_crowd(r, s, w, h, sqrtf((float)CROWD / (float)shown), &ns, &nl);
     } else {
-        gather_hosts(r, s, &ns, &nl);
+        gather_hosts(r, s, h, &ns, &nl);
     }
 
     drawn_box(r, ns, w, h);
@@ -559,7 +601,7 @@ static void draw_world(struct render *r, const struct swarm *s, int w, int h)
     size_t nbloom = crowd ? nhub_sprites : ns;
     bool bloom = r->bloom && nbloom;
     /* many hosts' glow would add up to a white sheet: it thins out */
-    float gain = st.hosts > 300 && !crowd ? 1.1f * sqrtf(300.0f / (float)st.hosts) : 1.1f;
+    float gain = shown > 300 && !crowd ? 1.1f * sqrtf(300.0f / (float)shown) : 1.1f;
     if (bloom)
         draw_bloom(r, nbloom, w, h, gain);
     /* the world goes into the tone mapper's frame scaled down, so that it

@@ -67,6 +67,15 @@ void render_camera_to_world(const struct render_camera *c, float sx, float sy, f
 float render_hub_px(const struct swarm_hub *hub, float scale, int h);
 float render_hub_least_px(float share, int h);
 
+/* Whether a formed cloud is drawn as its hosts at this many pixels per
+ * world unit in a frame h pixels high: once it is large on screen, or
+ * its hosts would stand apart (zooming in splits it). */
+bool render_cloud_split(const struct swarm_cloud *c, float scale, int h);
+
+/* How much of a host its cloud draws in its place (0: none, drawn as
+ * itself; 1: all). */
+float render_cloud_share(const struct swarm *s, const struct swarm_host *ho, float scale, int h);
+
 /* The host drawn at screen point (sx, sy): the nearest live, shown host
  * whose disc, or a few pixels around its centre, holds the point. False
  * when there is none. */
@@ -96,6 +105,7 @@ enum render_item {
     ITEM_HELP,       /* one per line of the list of keys */
     ITEM_TALKERS,    /* the panel of top talkers and names: the panel, then its lines */
     ITEM_NO_ROOM,    /* a top talker's label that found no room (no area, its text) */
+    ITEM_CLOUD_LABEL, /* a subnet cloud's: its subnet and hosts */
     ITEM_SIZE_KEY,   /* what a ring's size means: the key, its heading, then one
                         per ring: the ring's box, its octets as text */
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "swarm/cloud.h"
 #include "swarm/table.h"
 
 /* Physics constants, in world units (a hub ring is a few hundred across)
@@ -60,6 +61,7 @@ struct swarm {
     struct table *hub_index, *host_index;
     struct swarm_stats st;
     uint32_t port_seen[3][65536]; /* events per port: TCP, UDP, the rest */
+    struct clouds *clouds;    /* quiet hosts merged by subnet */
     struct swarm_flow *flows; /* flows still pulling, in arrival order */
     uint32_t nflows;
     /* grid scratch, sized for max_hosts: each live host's cell, the hosts
@@ -118,6 +120,7 @@ struct swarm *swarm_create(const struct swarm_opts *opts)
     s->hs.w = xcalloc(s->o.max_hubs, sizeof(float));
     s->hs.fx = xcalloc(s->o.max_hubs, sizeof(float));
     s->hs.fy = xcalloc(s->o.max_hubs, sizeof(float));
+    s->clouds = clouds_create(&s->o);
     return s;
 }
 
@@ -148,6 +151,7 @@ void swarm_destroy(struct swarm *s)
     free(s->hs.fx);
     free(s->hs.fy);
     free(s->flows);
+    clouds_destroy(s->clouds);
     free(s);
 }
 
@@ -285,6 +289,7 @@ static void release_host(struct swarm *s, uint32_t i)
         s->hubs[h->springs[k].hub].links--;
     h->nsprings = 0;
     table_remove(s->host_index, &h->addr);
+    clouds_leave(s->clouds, h);
     lru_unlink(s, i);
     h->live = false;
     s->st.scanners -= h->scanner;
@@ -312,6 +317,7 @@ static uint32_t get_host(struct swarm *s, const struct addr *a)
     memset(h, 0, sizeof(*h));
     h->live = true;
     h->addr = *a;
+    h->cloud = SWARM_NO_CLOUD;
     hash_position(table_hash(a), 350.0f, &h->x, &h->y);
     h->size = 3.0f;
     lru_append(s, i);
@@ -763,6 +769,7 @@ static void repel_slot(const struct swarm *s, const struct grid *g, uint32_t k, 
 
 static void step_hosts(struct swarm *s, float dt, float decay)
 {
+    clouds_update(s->clouds, s->hosts, s->nhosts_used, s->nhosts_used - s->nfree_hosts);
     struct grid g = build_grid(s);
     /* Crowd pushes first, in cell order: neighbouring slots share their
      * neighbours, so the scans stay in cache. */
@@ -808,6 +815,7 @@ static void step_hosts(struct swarm *s, float dt, float decay)
             }
             k++;
         }
+        clouds_pull(s->clouds, h, &fx, &fy); /* a member moves with its cloud */
         fx += s->rx[i];
         fy += s->ry[i];
         integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
@@ -817,6 +825,7 @@ static void step_hosts(struct swarm *s, float dt, float decay)
         if (h->hidden ? (h->alpha -= dt / HIDE_S) <= 0 : !fade(&h->alpha, &h->idle, &s->o, dt))
             release_host(s, i);
     }
+    clouds_finish(s->clouds, s->hosts, s->nhosts_used, s->hubs, dt);
 }
 
 struct swarm_snapshot {
@@ -828,6 +837,7 @@ struct swarm_snapshot {
     uint32_t *free_hubs, *free_hosts, *lru_prev, *lru_next;
     uint32_t (*port_seen)[65536];
     struct swarm_flow *flows;
+    struct clouds *clouds;
 };
 
 static void *dup_array(const void *p, size_t n, size_t size)
@@ -858,6 +868,7 @@ struct swarm_snapshot *swarm_save(const struct swarm *s)
     k->lru_next = dup_array(s->lru_next, s->nhosts_used, sizeof(uint32_t));
     k->port_seen = dup_array(s->port_seen, 3, sizeof(s->port_seen[0]));
     k->flows = dup_array(s->flows, s->nflows, sizeof(*s->flows));
+    k->clouds = clouds_dup(s->clouds);
     return k;
 }
 
@@ -873,6 +884,7 @@ void swarm_snapshot_free(struct swarm_snapshot *k)
     free(k->lru_next);
     free(k->port_seen);
     free(k->flows);
+    clouds_destroy(k->clouds);
     free(k);
 }
 
@@ -895,6 +907,8 @@ struct swarm *swarm_restore(const struct swarm_snapshot *k)
     memcpy(s->lru_next, k->lru_next, k->nhosts_used * sizeof(uint32_t));
     memcpy(s->port_seen, k->port_seen, sizeof(s->port_seen));
     memcpy(s->flows, k->flows, k->nflows * sizeof(*s->flows));
+    clouds_destroy(s->clouds);
+    s->clouds = clouds_dup(k->clouds);
     /* the indexes are only looked up, never walked: rebuilt, they answer
      * the same */
     for (uint32_t i = 0; i < s->nhubs_used; i++) {
@@ -971,6 +985,11 @@ const struct swarm_host *swarm_hosts(const struct swarm *s, size_t *n)
     return s->hosts;
 }
 
+const struct swarm_cloud *swarm_clouds(const struct swarm *s, size_t *n)
+{
+    return clouds_array(s->clouds, n);
+}
+
 const struct swarm_opts *swarm_options(const struct swarm *s)
 {
     return &s->o;
@@ -982,4 +1001,5 @@ void swarm_get_stats(const struct swarm *s, struct swarm_stats *out)
     out->hosts = s->nhosts_used - s->nfree_hosts;
     out->hubs = s->nhubs_used - s->nfree_hubs;
     out->flows = s->nflows;
+    clouds_counts(s->clouds, &out->clouds, &out->merged);
 }

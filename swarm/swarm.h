@@ -16,6 +16,14 @@ enum { SWARM_SPRINGS = 4 }; /* hubs one host is tied to at most */
 
 enum swarm_scale { SWARM_SCALE_LOG, SWARM_SCALE_SQRT };
 
+/* How quiet hosts merge into subnet clouds past group_at live hosts:
+ * AUTO starts from /24 (IPv4) and /64 (IPv6) and widens the prefix while
+ * that would make more than a few hundred clouds; FIXED keeps group_v4
+ * and group_v6; OFF never merges. */
+enum swarm_group { SWARM_GROUP_AUTO, SWARM_GROUP_FIXED, SWARM_GROUP_OFF };
+
+#define SWARM_NO_CLOUD UINT32_MAX
+
 struct swarm_opts {
     uint32_t max_hosts; /* 0 means 100000; at the limit the least recently
                            active host is evicted */
@@ -26,6 +34,9 @@ struct swarm_opts {
     uint32_t max_flows; /* flows with a duration pulling at once; 0: 65536
                            (beyond it a flow pulls all at its start) */
     enum swarm_scale scale; /* octets to pull and size: log (default) or sqrt */
+    enum swarm_group group; /* subnet clouds: auto (default), fixed or off */
+    uint8_t group_v4, group_v6; /* FIXED: prefix lengths (0: 24 and 64) */
+    uint32_t group_at;  /* live hosts past which quiet ones merge; 0: 2000 */
 };
 
 struct swarm_spring {
@@ -70,7 +81,26 @@ struct swarm_host {
     bool live;
     bool hidden; /* every spring cut by a filter: fading out fast */
     bool scanner; /* an event said so (EVENT_SCAN_SRC, _DST) */
+    uint32_t cloud; /* index into swarm_clouds(), or SWARM_NO_CLOUD */
     struct addr addr;
+};
+
+/* Quiet hosts of one subnet, drawn as one soft disc while formed. */
+struct swarm_cloud {
+    float x, y;   /* its members' centre */
+    float size;   /* radius in world units: grows with the square root of
+                     its hosts */
+    float alpha;  /* 0..1: fades in as it forms, out as it empties */
+    float heat;   /* its members' */
+    uint32_t hosts; /* members */
+    uint32_t hub[SWARM_SPRINGS]; /* its strongest ties: its members' summed */
+    float tie[SWARM_SPRINGS];
+    uint8_t nties;
+    uint8_t cls;  /* class of its strongest tie */
+    uint8_t prefix; /* of net */
+    bool live;
+    bool formed;  /* members enough to be drawn as one */
+    struct addr net;
 };
 
 struct swarm_stats {
@@ -81,6 +111,8 @@ struct swarm_stats {
     uint64_t evicted;       /* hosts evicted to stay within max_hosts */
     uint32_t flows;         /* flows still pulling */
     uint32_t scanners;      /* live hosts that are scanners */
+    uint32_t clouds;        /* formed subnet clouds */
+    uint32_t merged;        /* live hosts drawn in them */
     float hub_heat_max;     /* the busiest live hub's heat: octets over
                                about half_life_s / ln 2 lately */
 };
@@ -129,6 +161,10 @@ void swarm_step(struct swarm *s, int64_t now_ns, float dt);
  * until the next swarm_add_event() or swarm_step(). */
 const struct swarm_hub *swarm_hubs(const struct swarm *s, size_t *n);
 const struct swarm_host *swarm_hosts(const struct swarm *s, size_t *n);
+
+/* Subnet clouds, capacity *n; entries with live == false are unused. A
+ * host in a formed cloud is drawn as part of it. */
+const struct swarm_cloud *swarm_clouds(const struct swarm *s, size_t *n);
 
 void swarm_get_stats(const struct swarm *s, struct swarm_stats *out);
 

@@ -675,6 +675,16 @@ int main(int argc, char **argv)
         CHECK(crowd > 1280 * 720 / 10 && clipped < 0.05 && white < 0.05);
         check_no_overlap(&f, "100k hosts");
         check_hubs_clear(&f, s, "100k hosts");
+        /* past 2000 hosts the quiet ones merge into subnet clouds, and the
+         * largest are named */
+        struct swarm_stats st;
+        swarm_get_stats(s, &st);
+        size_t named = 0;
+        for (size_t i = 0; i < f.nboxes; i++)
+            named += f.boxes[i].item == ITEM_CLOUD_LABEL;
+        printf("test_frame: 100k hosts: %u clouds of %u hosts, %zu named\n", st.clouds,
+               st.merged, named);
+        CHECK(st.clouds > 0 && st.merged > 90000 && named > 0);
         check_reference(&f, refdir, "huge-1280x720", update);
         frame_free(&f);
     }

@@ -1,6 +1,7 @@
 /* Screen to host: the camera's mapping both ways, and picking at several
  * zooms, with no GL context. A host is found where it is drawn, the
- * nearest wins, empty space finds nothing, a hidden host is not picked. */
+ * nearest wins, empty space finds nothing, a hidden host is not picked;
+ * a subnet cloud splits into its hosts as the view zooms in. */
 #include <arpa/inet.h>
 #include <math.h>
 #include <string.h>
@@ -91,5 +92,18 @@ int main(void)
         still |= hosts[i].live && addr_equal(&hosts[i].addr, &gone);
     CHECK(!still); /* gone within about half a second */
     swarm_destroy(s);
+
+    /* a cloud of 100 hosts (radius 50) is drawn whole from afar; zooming
+     * in splits it once its hosts would stand 8 px apart (at 720 lines),
+     * or once it is a sixth of the frame high */
+    struct swarm_cloud cl = {.size = 50, .hosts = 100, .formed = true, .live = true};
+    CHECK(!render_cloud_split(&cl, 0.5f, 720));
+    CHECK(!render_cloud_split(&cl, 1.5f, 720));
+    CHECK(render_cloud_split(&cl, 1.7f, 720));
+    CHECK(!render_cloud_split(&cl, 1.7f, 1440)); /* 8 px at 720 lines is 16 at 1440 */
+    cl.size = 500;
+    cl.hosts = 10000;
+    CHECK(render_cloud_split(&cl, 0.25f, 720)); /* 125 px of 720 */
+    CHECK(!render_cloud_split(&cl, 0.2f, 720));
     return check_done("pick");
 }

@@ -381,6 +381,100 @@ static void test_pulses(void)
     swarm_destroy(s);
 }
 
+/* 320 busy hosts and 100 quiet ones in 10.1.2.0/24, with clouds from
+ * 100 live hosts: the quiet ones merge into one cloud, gather around its
+ * centre, and the busy ones stay single; off, nothing merges. */
+static void run_subnets(struct swarm *s, int frames)
+{
+    for (int f = 0; f < frames; f++) {
+        for (uint32_t i = 0; i < 320; i++) {
+            struct event e = make_event(0x0a090000u + i, 0xc0a80001u, 6,
+                                        (uint16_t)(40000 + i), 443, 20000);
+            swarm_add_event(s, &e);
+        }
+        if (f % 10 == 0) {
+            for (uint32_t i = 0; i < 100; i++) {
+                struct event e = make_event(0x0a010200u + i, 0xc0a80002u, 17,
+                                            (uint16_t)(50000 + i), 53, 80);
+                swarm_add_event(s, &e);
+            }
+        }
+        swarm_step(s, 0, 1.0f / 30);
+    }
+}
+
+static void test_clouds(void)
+{
+    struct swarm *s = swarm_create(&(struct swarm_opts){.group_at = 100});
+    run_subnets(s, 150);
+    struct swarm_stats st;
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.clouds, 1);    /* one cloud: the 100 quiet hosts */
+    CHECK_EQ_U(st.merged, 100);
+    size_t nh, nc;
+    const struct swarm_host *hosts = swarm_hosts(s, &nh);
+    const struct swarm_cloud *clouds = swarm_clouds(s, &nc);
+    const struct swarm_cloud *c = NULL;
+    for (size_t i = 0; i < nc; i++)
+        if (clouds[i].live && clouds[i].formed)
+            c = &clouds[i];
+    /* it is 10.1.2.0/24 */
+    CHECK(c && c->net.b[0] == 10 && c->net.b[1] == 1 && c->net.b[2] == 2 && c->net.b[3] == 0 &&
+          c->prefix == 24 && c->hosts == 100);
+    CHECK(c && fabsf(c->size - 35.0f) < 0.01f); /* radius: 3.5 per root of its hosts */
+    CHECK(c && c->nties == 1 && c->alpha > 0.99f); /* faded in, tied to the DNS hub */
+    int single = 0, apart = 0;
+    for (size_t i = 0; i < nh; i++) {
+        const struct swarm_host *h = &hosts[i];
+        if (!h->live)
+            continue;
+        bool quiet = h->addr.b[1] == 1;
+        single += h->addr.b[1] == 9 && h->cloud == SWARM_NO_CLOUD;
+        if (quiet && c && hypotf(h->x - c->x, h->y - c->y) > c->size * 2)
+            apart++;
+    }
+    CHECK_EQ_U(single, 320); /* the busy hosts stay single */
+    CHECK_EQ_U(apart, 0);    /* the members gather within the cloud */
+
+    struct swarm_snapshot *snap = swarm_save(s);
+    struct swarm *t = swarm_restore(snap);
+    swarm_snapshot_free(snap);
+    run_subnets(s, 30);
+    run_subnets(t, 30);
+    const struct swarm_cloud *ca = swarm_clouds(s, &nc), *cb = swarm_clouds(t, &nh);
+    /* a restored swarm's clouds go on as the saved one's */
+    bool same = nc == nh;
+    for (size_t i = 0; same && i < nc; i++)
+        same = ca[i].live == cb[i].live && ca[i].hosts == cb[i].hosts && ca[i].x == cb[i].x &&
+               ca[i].y == cb[i].y && ca[i].alpha == cb[i].alpha && ca[i].nties == cb[i].nties;
+    CHECK(same);
+    swarm_destroy(t);
+    swarm_destroy(s);
+
+    s = swarm_create(&(struct swarm_opts){.group_at = 100, .group = SWARM_GROUP_OFF});
+    run_subnets(s, 60);
+    swarm_get_stats(s, &st);
+    CHECK(st.clouds == 0 && st.merged == 0); /* off merges nothing */
+    swarm_destroy(s);
+
+    s = swarm_create(&(struct swarm_opts){.group_at = 100, .group = SWARM_GROUP_FIXED,
+                                          .group_v4 = 16});
+    run_subnets(s, 60);
+    clouds = swarm_clouds(s, &nc);
+    int sixteen = 0;
+    for (size_t i = 0; i < nc; i++)
+        sixteen += clouds[i].live && clouds[i].formed && clouds[i].prefix == 16 &&
+                   clouds[i].net.b[2] == 0;
+    CHECK_EQ_U(sixteen, 1); /* a fixed /16 makes 10.1.0.0/16 */
+    swarm_destroy(s);
+
+    s = swarm_create(&(struct swarm_opts){0});
+    run_subnets(s, 60);
+    swarm_get_stats(s, &st);
+    CHECK_EQ_U(st.clouds, 0); /* under 2000 live hosts nothing merges */
+    swarm_destroy(s);
+}
+
 int main(void)
 {
     test_pulses();
@@ -393,5 +487,6 @@ int main(void)
     test_long_flow();
     test_one_sided();
     test_options();
+    test_clouds();
     return check_done("swarm");
 }

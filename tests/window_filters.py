@@ -56,11 +56,17 @@ class Window:
             [exe, "-r", cap, "--speed", "1", "--size", f"{W}x{H}", "--filters", filters,
              "--no-bloom"], cwd=cwd, stderr=subprocess.PIPE, text=True)
         self.wid = None
-        for _ in range(100):
+        self.why = "no window named flowswarm within 30 s"
+        deadline = time.time() + 30  # a loaded machine may be slow to start
+        while time.time() < deadline:
             r = subprocess.run(["xdotool", "search", "--name", "^flowswarm$"],
                                capture_output=True, text=True, check=False)
             if r.stdout.split():
                 self.wid = r.stdout.split()[0]
+                break
+            if self.proc.poll() is not None:
+                self.why = (f"flowswarm exited ({self.proc.returncode}) before its window "
+                            f"showed: {self.proc.stderr.read().strip()[-300:]}")
                 break
             time.sleep(0.1)
 
@@ -94,7 +100,8 @@ class Window:
         return None
 
     def close(self):
-        self.key("q")
+        # the press alone: the window is gone before a release could reach it
+        self.do("keydown", "--window", self.wid, "q")
         try:
             return self.proc.wait(timeout=20), self.proc.stderr.read()
         except subprocess.TimeoutExpired:
@@ -175,7 +182,7 @@ def scenario(exe, tmp):
     write_capture(cap)
     filters = os.path.join(tmp, "filters")
     win = Window(exe, cap, filters, tmp)
-    if not check(win.wid is not None, "the window opens"):
+    if not check(win.wid is not None, f"the window opens ({win.why})"):
         win.proc.kill()
         return
     time.sleep(5)  # the layout settles
@@ -292,7 +299,7 @@ def seek_scenario(exe, tmp):
     d = os.path.join(tmp, "seek")
     os.mkdir(d)
     win = Window(exe, cap, os.path.join(d, "filters"), d)
-    if not check(win.wid is not None, "the window opens"):
+    if not check(win.wid is not None, f"the window opens ({win.why})"):
         win.proc.kill()
         return
     time.sleep(2)
