@@ -129,15 +129,47 @@ void ui_apply(struct ui *u, struct pipeline *p, const struct input_actions *a)
         select_at(u, p, a->click_x, a->click_y);
 }
 
-/* The host under the pointer: its address, totals and busiest services. */
+/* A subnet cloud's tooltip: its subnet and hosts, the services they
+ * use most with their share of its ties, and how to see the hosts. */
+static void cloud_tip(struct ui *u, struct pipeline *p, size_t i)
+{
+    size_t n, nhubs;
+    const struct swarm_cloud *c = &swarm_clouds(p->sw, &n)[i];
+    const struct swarm_hub *hubs = swarm_hubs(p->sw, &nhubs);
+    char net[64];
+    float total = 0;
+    for (int k = 0; k < c->nties; k++)
+        total += c->tie[k];
+    int at = snprintf(u->tooltip, sizeof(u->tooltip), "%s/%u\n%u quiet hosts",
+                      addr_format(&c->net, net, sizeof(net)), c->prefix, c->hosts);
+    bool done[SWARM_SPRINGS] = {false};
+    for (int j = 0; j < c->nties && total > 0; j++) { /* the strongest first */
+        int k = -1;
+        for (int m = 0; m < c->nties; m++)
+            if (!done[m] && (k < 0 || c->tie[m] > c->tie[k]))
+                k = m;
+        done[k] = true;
+        at += snprintf(u->tooltip + at, sizeof(u->tooltip) - (size_t)at, "\n%s  %.0f%%",
+                       hubs[c->hub[k]].label, 100.0 * c->tie[k] / total);
+    }
+    snprintf(u->tooltip + at, sizeof(u->tooltip) - (size_t)at,
+             "\nzoom in (wheel) to see them one by one");
+}
+
+/* The host under the pointer: its address, totals and busiest services;
+ * or the subnet cloud there. */
 static void tooltip(struct ui *u, struct pipeline *p)
 {
     u->tooltip[0] = 0;
     struct render_camera cam = render_camera_of(p->rnd);
     size_t i, n;
-    if (!u->in.pointer_in || u->in.dragging ||
-        !render_camera_pick(&cam, p->sw, (float)u->in.x, (float)u->in.y, &i))
+    if (!u->in.pointer_in || u->in.dragging)
         return;
+    if (!render_camera_pick(&cam, p->sw, (float)u->in.x, (float)u->in.y, &i)) {
+        if (render_camera_pick_cloud(&cam, p->sw, (float)u->in.x, (float)u->in.y, &i))
+            cloud_tip(u, p, i);
+        return;
+    }
     const struct swarm_host *h = &swarm_hosts(p->sw, &n)[i];
     const struct talker *t = talkers_find(filters_talkers(p->filters), &h->addr);
     char a[64], bytes[32];

@@ -77,3 +77,27 @@ bool render_camera_pick(const struct render_camera *c, const struct swarm *s, fl
     }
     return found;
 }
+
+bool render_camera_pick_cloud(const struct render_camera *c, const struct swarm *s, float sx,
+                              float sy, size_t *cloud)
+{
+    size_t n;
+    const struct swarm_cloud *clouds = swarm_clouds(s, &n);
+    float best = INFINITY;
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_cloud *cl = &clouds[i];
+        if (!cl->live || !cl->formed || cl->alpha < 0.3f ||
+            render_cloud_split(cl, c->scale, c->h))
+            continue;
+        float cx, cy;
+        render_camera_to_screen(c, cl->x, cl->y, &cx, &cy);
+        float d = hypotf(cx - sx, cy - sy);
+        if (d <= fmaxf(cl->size * c->scale, PICK_MIN_PX) && d < best) {
+            best = d;
+            *cloud = i;
+            found = true;
+        }
+    }
+    return found;
+}

@@ -188,6 +188,18 @@ static void update_camera(struct render *r, const struct swarm *s, const struct 
         miny = fminf(miny, hubs[i].y - pad);
         maxy = fmaxf(maxy, hubs[i].y + pad);
     }
+    /* and the subnet clouds, whole */
+    const struct swarm_cloud *clouds = swarm_clouds(s, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct swarm_cloud *c = &clouds[i];
+        if (!c->live || !c->formed || c->alpha < 0.05f)
+            continue;
+        float pad = c->size * 1.3f;
+        minx = fminf(minx, c->x - pad);
+        maxx = fmaxf(maxx, c->x + pad);
+        miny = fminf(miny, c->y - pad);
+        maxy = fmaxf(maxy, c->y + pad);
+    }
     if (!(minx < maxx)) {
         minx = miny = -400;
         maxx = maxy = 400;

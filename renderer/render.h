@@ -72,6 +72,11 @@ float render_hub_least_px(float share, int h);
  * its hosts would stand apart (zooming in splits it). */
 bool render_cloud_split(const struct swarm_cloud *c, float scale, int h);
 
+/* The formed cloud drawn whole under a point on screen, the nearest
+ * centre first (within its disc, and never less than a few pixels). */
+bool render_camera_pick_cloud(const struct render_camera *c, const struct swarm *s, float sx,
+                              float sy, size_t *cloud);
+
 /* How much of a host its cloud draws in its place (0: none, drawn as
  * itself; 1: all). */
 float render_cloud_share(const struct swarm *s, const struct swarm_host *ho, float scale, int h);

@@ -8,18 +8,20 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "swarm/motion.h"
 #include "swarm/table.h"
 
 #define CLOUD_KEEP 300      /* the busiest hosts stay single */
 #define CLOUD_MIN 3         /* members a cloud needs to be drawn as one */
 #define CLOUD_BUDGET 256    /* auto prefix: subnets at most, per family */
 #define CLOUD_SPACING 3.5f  /* radius: this many world units per root of its hosts */
-#define COHESION 3.0f       /* pull to the cloud's centre, per unit distance */
+#define GATHER 4.0f         /* a member nears its place at this rate, 1/s */
+#define CLOUD_DRAG 2.5f     /* as a host's */
 #define CLOUD_FADE_S 0.8f   /* a cloud fades in or out in this */
 #define RANK_STEPS 8        /* steps between rankings of the hosts' heat */
 #define REGROUP_STEPS 120   /* steps between choices of the prefix */
 #define LEAVE_FACTOR 2.0f   /* a member leaves at this times the threshold */
-#define CLOUD_PUSH 20.0f    /* clouds that overlap push apart, per unit */
+#define CLOUD_PUSH 100.0f   /* clouds that overlap push apart, per unit */
 #define PUSH_MAX 2048       /* formed clouds beyond which they do not */
 
 struct acc {
@@ -38,6 +40,8 @@ struct clouds {
     uint32_t steps;
     bool on;
     uint8_t v4, v6;        /* prefixes in force */
+    float *sun;            /* members' places, x and y by slot, unscaled */
+    uint32_t nsun;
     float *heats;          /* scratch for the ranking */
     uint32_t *ids;         /* scratch for the push: the formed clouds */
     uint8_t *seen;         /* scratch for the prefix choice: a bit per /24 */
@@ -68,6 +72,7 @@ void clouds_destroy(struct clouds *c)
     free(c->pull);
     free(c->free);
     table_destroy(c->index);
+    free(c->sun);
     free(c->heats);
     free(c->ids);
     free(c->seen);
@@ -153,13 +158,16 @@ static void join(struct clouds *c, struct swarm_host *h)
     }
     c->a[i].hosts++;
     h->cloud = i;
+    h->slot = c->a[i].next++;
 }
 
 void clouds_leave(struct clouds *c, struct swarm_host *h)
 {
     if (h->cloud == SWARM_NO_CLOUD)
         return;
-    c->a[h->cloud].hosts--;
+    struct swarm_cloud *cl = &c->a[h->cloud];
+    if (--cl->hosts == 0)
+        cl->next = 0; /* its places start over */
     h->cloud = SWARM_NO_CLOUD;
 }
 
@@ -319,23 +327,53 @@ void clouds_update(struct clouds *c, struct swarm_host *hosts, uint32_t nused, u
     }
 }
 
-void clouds_pull(struct clouds *c, const struct swarm_host *h, float *fx, float *fy)
+bool clouds_holds(const struct clouds *c, const struct swarm_host *h)
+{
+    return h->cloud != SWARM_NO_CLOUD && c->a[h->cloud].formed;
+}
+
+/* Member places: the k-th at sqrt(k + 1/2) along the golden angle times
+ * k, a sunflower's pattern, which fills a disc evenly however many there
+ * are; the disc of n has a radius of about sqrt(n). */
+static const float *place_of(struct clouds *c, uint32_t slot)
+{
+    if (slot >= c->nsun) {
+        uint32_t n = c->nsun ? c->nsun : 1024;
+        while (n <= slot)
+            n *= 2;
+        c->sun = xreallocarray(c->sun, n, 2 * sizeof(float));
+        for (uint32_t k = c->nsun; k < n; k++) {
+            float r = sqrtf((float)k + 0.5f), t = 2.39996323f * (float)k;
+            c->sun[2 * k] = r * cosf(t);
+            c->sun[2 * k + 1] = r * sinf(t);
+        }
+        c->nsun = n;
+    }
+    return &c->sun[2 * slot];
+}
+
+bool clouds_place(struct clouds *c, struct swarm_host *h, float fx, float fy, float dt)
 {
     if (h->cloud == SWARM_NO_CLOUD)
-        return;
+        return false;
     uint32_t i = h->cloud;
     struct acc *a = &c->acc[i];
     a->x += h->x;
     a->y += h->y;
-    a->fx += *fx;
-    a->fy += *fy;
+    a->fx += fx;
+    a->fy += fy;
     a->heat += h->heat;
     a->n++;
     const struct swarm_cloud *cl = &c->a[i];
     if (!cl->formed)
-        return;
-    *fx = c->pull[2 * i] + COHESION * (cl->x - h->x);
-    *fy = c->pull[2 * i + 1] + COHESION * (cl->y - h->y);
+        return false;
+    const float *p = place_of(c, h->slot);
+    float k = 1.0f - expf(-GATHER * dt);
+    h->x += (cl->x + CLOUD_SPACING * p[0] - h->x) * k;
+    h->y += (cl->y + CLOUD_SPACING * p[1] - h->y) * k;
+    h->vx = cl->vx;
+    h->vy = cl->vy;
+    return true;
 }
 
 /* Adds a member's tie of strength w to hub into the cloud's strongest
@@ -411,9 +449,12 @@ void clouds_finish(struct clouds *c, const struct swarm_host *hosts, uint32_t nu
         if (!cl->live)
             continue;
         struct acc *a = &c->acc[i];
-        if (a->n) {
+        if (a->n && !cl->formed) { /* forming: where its members are */
             cl->x = a->x / (float)a->n;
             cl->y = a->y / (float)a->n;
+            cl->vx = cl->vy = 0;
+        }
+        if (a->n) {
             c->pull[2 * i] = a->fx / (float)a->n;
             c->pull[2 * i + 1] = a->fy / (float)a->n;
         }
@@ -442,6 +483,14 @@ void clouds_finish(struct clouds *c, const struct swarm_host *hosts, uint32_t nu
     }
     if (c->formed > 1)
         push_apart(c);
+    /* a formed cloud moves as one body, by its members' mean pull */
+    float drag = expf(-CLOUD_DRAG * dt);
+    for (uint32_t i = 0; i < c->nused; i++) {
+        struct swarm_cloud *cl = &c->a[i];
+        if (cl->live && cl->formed && cl->hosts)
+            integrate(&cl->x, &cl->y, &cl->vx, &cl->vy, c->pull[2 * i], c->pull[2 * i + 1],
+                      drag, dt);
+    }
 }
 
 const struct swarm_cloud *clouds_array(const struct clouds *c, size_t *n)

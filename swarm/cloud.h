@@ -1,10 +1,11 @@
 /* Subnet clouds: past a number of live hosts, the quiet ones (all but
  * the busiest few hundred, the scanners and what a filter hides) merge
- * into one cloud per subnet. A cloud's members still move, but as one
- * body: each is pulled by the mean of its members' ties and held near
- * their centre, so a subnet gathers where its traffic goes and splits
- * back into its hosts in place. Inside the swarm: swarm.c calls it on
- * every step. */
+ * into one cloud per subnet. A formed cloud is one body, moved by the
+ * mean pull of its members' ties and pushed off the clouds it overlaps;
+ * its members take places in an even pattern around its centre and out
+ * of the crowd's push, so a subnet gathers where its traffic goes, costs
+ * little, and splits back into its hosts where they stand. Inside the
+ * swarm: swarm.c calls it on every step. */
 #ifndef FLOWSWARM_CLOUD_H
 #define FLOWSWARM_CLOUD_H
 
@@ -26,10 +27,14 @@ void clouds_update(struct clouds *c, struct swarm_host *hosts, uint32_t nused,
 /* A host leaves its cloud (it is released, or busy again). */
 void clouds_leave(struct clouds *c, struct swarm_host *h);
 
-/* The pull on member h whose own ties pull (*fx, *fy): replaced by its
- * cloud's mean pull and a pull to its cloud's centre; counted for the
- * next step. A host in no formed cloud keeps its own. */
-void clouds_pull(struct clouds *c, const struct swarm_host *h, float *fx, float *fy);
+/* Whether h is held in its cloud's pattern (its cloud is formed): then
+ * it takes no part in the crowd's push. */
+bool clouds_holds(const struct clouds *c, const struct swarm_host *h);
+
+/* Counts member h, whose own ties pull (fx, fy), towards its cloud's
+ * motion; if the cloud holds it, moves it towards its place in the
+ * cloud's pattern and returns true; else it moves by itself. */
+bool clouds_place(struct clouds *c, struct swarm_host *h, float fx, float fy, float dt);
 
 /* After the hosts moved: each cloud's centre, size, ties, colour and
  * fade for the step of dt seconds. */

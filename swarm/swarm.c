@@ -9,6 +9,7 @@
 
 #include "base/xalloc.h"
 #include "swarm/cloud.h"
+#include "swarm/motion.h"
 #include "swarm/table.h"
 
 /* Physics constants, in world units (a hub ring is a few hundred across)
@@ -20,13 +21,11 @@
 #define HOST_REPEL 4000.0f /* host-host push (see repel_range) */
 #define HOST_RADIUS 14.0f  /* range of host-host push: one grid cell */
 #define HOST_DRAG 2.5f
-#define MAX_SPEED 3000.0f
 #define MAX_NEIGHBOURS 16  /* hosts pushed per host per step: bounds a crowd */
 #define SPRING_MIN 0.02f   /* weaker springs are cut */
 #define PULSE_S 0.6f       /* animation seconds a pulse takes along an edge */
 #define PULSE_START 1e-6f  /* a pulse just sent: at the start of its edge */
 #define GRID_MAX 512       /* cells per side at most */
-#define WORLD_MAX 1.0e5f   /* positions are clamped to +-WORLD_MAX */
 #define HIDE_S 0.5f        /* a host hidden by a filter fades out in this */
 #define HIDE_HALF_S 0.06f  /* half-life of a hidden tie: gone within HIDE_S */
 
@@ -524,29 +523,6 @@ float swarm_hub_size(float share)
     return 6.0f + 34.0f * share;
 }
 
-static float clampf(float v, float lo, float hi)
-{
-    return v < lo ? lo : v > hi ? hi : v;
-}
-
-/* Velocity and position update with drag, a speed limit, and a guard that
- * keeps every value finite whatever forces arrived. */
-static void integrate(float *x, float *y, float *vx, float *vy, float fx, float fy,
-                      float drag, float dt)
-{
-    if (!isfinite(fx) || !isfinite(fy))
-        fx = fy = 0;
-    *vx = (*vx + fx * dt) * drag;
-    *vy = (*vy + fy * dt) * drag;
-    float sp = sqrtf(*vx * *vx + *vy * *vy);
-    if (sp > MAX_SPEED) {
-        *vx *= MAX_SPEED / sp;
-        *vy *= MAX_SPEED / sp;
-    }
-    *x = clampf(*x + *vx * dt, -WORLD_MAX, WORLD_MAX);
-    *y = clampf(*y + *vy * dt, -WORLD_MAX, WORLD_MAX);
-}
-
 /* Fade in while active, out after idle_s; returns false once gone. */
 static bool fade(float *alpha, float *idle, const struct swarm_opts *o, float dt)
 {
@@ -627,14 +603,22 @@ static void step_hubs(struct swarm *s, float dt, float decay)
 struct grid {
     float x0, y0, cell;
     uint32_t nx, ny;
+    uint32_t n; /* hosts in it */
 };
+
+/* A host in the crowd's push: live, and not held in a subnet cloud's
+ * pattern. */
+static bool in_grid(const struct swarm *s, const struct swarm_host *h)
+{
+    return h->live && !clouds_holds(s->clouds, h);
+}
 
 static struct grid build_grid(struct swarm *s)
 {
     float minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
     for (uint32_t i = 0; i < s->nhosts_used; i++) {
         const struct swarm_host *h = &s->hosts[i];
-        if (!h->live)
+        if (!in_grid(s, h))
             continue;
         minx = fminf(minx, h->x);
         maxx = fmaxf(maxx, h->x);
@@ -653,8 +637,9 @@ static struct grid build_grid(struct swarm *s)
     memset(s->cell_start, 0, (ncells + 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < s->nhosts_used; i++) {
         const struct swarm_host *h = &s->hosts[i];
-        if (!h->live)
+        if (!in_grid(s, h))
             continue;
+        g.n++;
         uint32_t cx = (uint32_t)((h->x - g.x0) / g.cell);
         uint32_t cy = (uint32_t)((h->y - g.y0) / g.cell);
         if (cx >= g.nx)
@@ -670,7 +655,7 @@ static struct grid build_grid(struct swarm *s)
      * positions are copied in that order so neighbour scans read memory
      * straight through */
     for (uint32_t i = 0; i < s->nhosts_used; i++) {
-        if (!s->hosts[i].live)
+        if (!in_grid(s, &s->hosts[i]))
             continue;
         uint32_t k = s->cell_start[s->cell_of[i]]++;
         s->order[k] = i;
@@ -773,8 +758,7 @@ static void step_hosts(struct swarm *s, float dt, float decay)
     struct grid g = build_grid(s);
     /* Crowd pushes first, in cell order: neighbouring slots share their
      * neighbours, so the scans stay in cache. */
-    uint32_t nlive = s->nhosts_used - s->nfree_hosts;
-    for (uint32_t k = 0; k < nlive; k++) {
+    for (uint32_t k = 0; k < g.n; k++) {
         float px = 0, py = 0;
         repel_slot(s, &g, k, &px, &py);
         s->rx[s->order[k]] = px; /* by host index, for the pass below */
@@ -815,10 +799,11 @@ static void step_hosts(struct swarm *s, float dt, float decay)
             }
             k++;
         }
-        clouds_pull(s->clouds, h, &fx, &fy); /* a member moves with its cloud */
-        fx += s->rx[i];
-        fy += s->ry[i];
-        integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
+        if (!clouds_place(s->clouds, h, fx, fy, dt)) { /* held: its cloud places it */
+            fx += s->rx[i];
+            fy += s->ry[i];
+            integrate(&h->x, &h->y, &h->vx, &h->vy, fx, fy, drag, dt);
+        }
         h->heat *= decay;
         h->flash *= flash_decay;
         h->size = 3.0f + size_of(&s->o, h->heat, 1.5f, 0.02f);

@@ -82,17 +82,20 @@ struct swarm_host {
     bool hidden; /* every spring cut by a filter: fading out fast */
     bool scanner; /* an event said so (EVENT_SCAN_SRC, _DST) */
     uint32_t cloud; /* index into swarm_clouds(), or SWARM_NO_CLOUD */
+    uint32_t slot;  /* its place in the cloud's pattern */
     struct addr addr;
 };
 
 /* Quiet hosts of one subnet, drawn as one soft disc while formed. */
 struct swarm_cloud {
-    float x, y;   /* its members' centre */
+    float x, y;   /* its centre: its members' while it forms, then its own */
+    float vx, vy;
     float size;   /* radius in world units: grows with the square root of
                      its hosts */
     float alpha;  /* 0..1: fades in as it forms, out as it empties */
     float heat;   /* its members' */
     uint32_t hosts; /* members */
+    uint32_t next;  /* the next member's place */
     uint32_t hub[SWARM_SPRINGS]; /* its strongest ties: its members' summed */
     float tie[SWARM_SPRINGS];
     uint8_t nties;

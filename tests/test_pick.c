@@ -4,6 +4,8 @@
  * a subnet cloud splits into its hosts as the view zooms in. */
 #include <arpa/inet.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -105,5 +107,45 @@ int main(void)
     cl.hosts = 10000;
     CHECK(render_cloud_split(&cl, 0.25f, 720)); /* 125 px of 720 */
     CHECK(!render_cloud_split(&cl, 0.2f, 720));
+
+    /* 320 busy hosts and 100 quiet ones in 10.1.2.0/24, clouds from 100
+     * hosts: from afar the pointer finds the cloud, not its hosts; zoomed
+     * in, the hosts and no cloud */
+    s = swarm_create(&(struct swarm_opts){.group_at = 100});
+    for (int f = 0; f < 150; f++) {
+        char src[32];
+        for (int i = 0; i < 320; i++) {
+            snprintf(src, sizeof(src), "10.9.%d.%d", i / 250, i % 250 + 1);
+            struct event e = ev(src, "192.168.0.1", 443);
+            e.octets = 20000;
+            swarm_add_event(s, &e);
+        }
+        for (int i = 0; f % 10 == 0 && i < 100; i++) {
+            snprintf(src, sizeof(src), "10.1.2.%d", i + 1);
+            struct event e = ev(src, "192.168.0.2", 53);
+            e.octets = 80;
+            swarm_add_event(s, &e);
+        }
+        swarm_step(s, 0, 1.0f / 30);
+    }
+    size_t nc, found_cloud = SIZE_MAX;
+    const struct swarm_cloud *clouds = swarm_clouds(s, &nc);
+    for (size_t i = 0; i < nc; i++)
+        if (clouds[i].live && clouds[i].formed)
+            found_cloud = i;
+    CHECK(found_cloud != SIZE_MAX);
+    if (found_cloud != SIZE_MAX) {
+        const struct swarm_cloud *c = &clouds[found_cloud];
+        struct render_camera far = {c->x, c->y, 0.5f, 1280, 720};
+        size_t hit = SIZE_MAX, host = SIZE_MAX;
+        CHECK(render_camera_pick_cloud(&far, s, 640, 360, &hit) && hit == found_cloud);
+        bool member = render_camera_pick(&far, s, 640, 360, &host) &&
+                      swarm_hosts(s, &n)[host].cloud == found_cloud;
+        CHECK(!member); /* its hosts are not picked while it stands in for them */
+        struct render_camera near = {c->x, c->y, 4.0f, 1280, 720};
+        CHECK(!render_camera_pick_cloud(&near, s, 640, 360, &hit));
+        CHECK(!render_camera_pick_cloud(&far, s, 640 + c->size * 0.5f * 2.5f, 360, &hit));
+    }
+    swarm_destroy(s);
     return check_done("pick");
 }
