@@ -15,6 +15,8 @@
 #define CLOUD_MIN 3         /* members a cloud needs to be drawn as one */
 #define CLOUD_BUDGET 256    /* auto prefix: subnets at most, per family */
 #define CLOUD_SPACING 3.5f  /* radius: this many world units per root of its hosts */
+#define PLACE_SPACING 5.0f  /* its members' pattern: a little wider, so that
+                               split, their dots stand apart */
 #define GATHER 4.0f         /* a member nears its place at this rate, 1/s */
 #define CLOUD_DRAG 2.5f     /* as a host's */
 #define CLOUD_FADE_S 0.8f   /* a cloud fades in or out in this */
@@ -264,7 +266,7 @@ static void choose_prefixes(struct clouds *c, const struct swarm_host *hosts, ui
     uint32_t n4[5] = {0}, n6[5] = {0}, nk = 0;
     for (uint32_t i = 0; i < nused; i++) {
         const struct swarm_host *h = &hosts[i];
-        if (!may_merge(h) || h->heat >= c->threshold * LEAVE_FACTOR)
+        if (!may_merge(h) || h->heat >= c->threshold)
             continue;
         if (h->addr.family == 4) {
             uint32_t a = (uint32_t)h->addr.b[0] << 16 | (uint32_t)h->addr.b[1] << 8 |
@@ -369,8 +371,8 @@ bool clouds_place(struct clouds *c, struct swarm_host *h, float fx, float fy, fl
         return false;
     const float *p = place_of(c, h->slot);
     float k = 1.0f - expf(-GATHER * dt);
-    h->x += (cl->x + CLOUD_SPACING * p[0] - h->x) * k;
-    h->y += (cl->y + CLOUD_SPACING * p[1] - h->y) * k;
+    h->x += (cl->x + PLACE_SPACING * p[0] - h->x) * k;
+    h->y += (cl->y + PLACE_SPACING * p[1] - h->y) * k;
     h->vx = cl->vx;
     h->vy = cl->vy;
     return true;

@@ -6,7 +6,8 @@ the window writes back and in the frames it shows (screenshots by the s
 key, named by their capture time, which also says where a seek went): the hidden host's spot goes dark, a filter to DNS leaves no web
 colour on screen, zooming in makes the DNS hub bigger, the file edited
 by hand is read again, and the arrows seek 10 s (shift: 60 s) either
-way within the capture.
+way within the capture. Past --group-at hosts, 100 quiet hosts of one
+subnet show as one orange disc that the wheel splits into their dots.
 
 usage: window_filters.py FLOWSWARM
 Exits 77 (skipped) without xvfb-run, xdotool or ffmpeg."""
@@ -50,11 +51,11 @@ def write_capture(path):
 
 
 class Window:
-    def __init__(self, exe, cap, filters, cwd):
+    def __init__(self, exe, cap, filters, cwd, more=()):
         self.cwd = cwd
         self.proc = subprocess.Popen(
             [exe, "-r", cap, "--speed", "1", "--size", f"{W}x{H}", "--filters", filters,
-             "--no-bloom"], cwd=cwd, stderr=subprocess.PIPE, text=True)
+             "--no-bloom", *more], cwd=cwd, stderr=subprocess.PIPE, text=True)
         self.wid = None
         self.why = "no window named flowswarm within 30 s"
         deadline = time.time() + 30  # a loaded machine may be slow to start
@@ -328,6 +329,97 @@ def seek_scenario(exe, tmp):
     check(status == 0, f"q closes the window (exit {status}: {err.strip()[-300:]})")
 
 
+def write_subnets(path):
+    """20 s: 320 busy web clients, each in a subnet of its own, and 100
+    quiet DNS clients in 10.1.2.0/24, a packet each every 2 s."""
+    def packet(f, usec, src, dst, proto, sp, dp, size):
+        if proto == 6:
+            l4 = struct.pack(">HHIIBBHHH", sp, dp, 0, 0, 0x50, 0x18, 1024, 0, 0)
+        else:
+            l4 = struct.pack(">HHHH", sp, dp, 8 + size, 0)
+        data = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(l4) + size, 0, 0, 64, proto, 0,
+                           bytes(src), bytes(dst)) + l4 + bytes(size)
+        f.write(struct.pack("<IIII", 1700000000 + usec // 1000000, usec % 1000000,
+                            len(data), len(data)) + data)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
+        for tick in range(100):  # every 200 ms
+            usec = tick * 200000
+            for i in range(320):
+                packet(f, usec + i * 100, (10, i % 250 + 1, i // 250, 1), (192, 168, 0, 1),
+                       6, 40000 + i, 443, 400)
+            if tick % 10 == 0:
+                for i in range(100):
+                    packet(f, usec + 40000 + i * 100, (10, 1, 2, i + 1), (192, 168, 0, 53),
+                           17, 50000 + i, 53, 40)
+
+
+def orange(p):  # the dns class's orange, however dim
+    return p[0] > 70 and p[0] > p[2] + 50 and p[1] > p[2] + 25
+
+
+def components(img, test, least=3):
+    """Sizes of the connected regions of pixels that pass test, away from
+    the HUD and the histogram, largest first."""
+    seen, sizes = set(), []
+    for y in range(60, H - 70):
+        for x in range(W):
+            if (x, y) in seen or not test(img[y][x]):
+                continue
+            stack, n = [(x, y)], 0
+            seen.add((x, y))
+            while stack:
+                px, py = stack.pop()
+                n += 1
+                for nx, ny in ((px + 1, py), (px - 1, py), (px, py + 1), (px, py - 1)):
+                    if (60 <= ny < H - 70 and 0 <= nx < W and (nx, ny) not in seen
+                            and test(img[ny][nx])):
+                        seen.add((nx, ny))
+                        stack.append((nx, ny))
+            if n >= least:
+                sizes.append((n, x, y))
+    return sorted(sizes, reverse=True)
+
+
+def clouds_scenario(exe, tmp):
+    print("a subnet cloud, split by zooming in")
+    cap = os.path.join(tmp, "subnets.pcap")
+    write_subnets(cap)
+    d = os.path.join(tmp, "clouds")
+    os.mkdir(d)
+    win = Window(exe, cap, os.path.join(d, "filters"), d, ["--group-at", "100"])
+    if not check(win.wid is not None, f"the window opens ({win.why})"):
+        win.proc.kill()
+        return
+    time.sleep(6)  # the cloud forms and gathers
+    far = win.shot()
+    parts = components(far, orange) if far else []
+    # the cloud: one soft orange disc at the DNS service, the largest
+    # orange region
+    if not check(parts and parts[0][0] > 150,
+                 f"the 100 quiet hosts show as one orange disc ({parts[:3]})"):
+        win.close()
+        return
+    _, x, y = parts[0]
+    ys = [j for j in range(60, H - 70) for i in range(W) if orange(far[j][i])
+          and abs(i - x) < 80 and abs(j - y) < 80]
+    xs = [i for j in range(60, H - 70) for i in range(W) if orange(far[j][i])
+          and abs(i - x) < 80 and abs(j - y) < 80]
+    cx, cy = sum(xs) // len(xs), sum(ys) // len(ys)
+    win.do("mousemove", "--window", win.wid, str(cx), str(cy))
+    for _ in range(12):  # 1.2 a notch: 9 times as near
+        win.click(cx, cy, 4)  # the wheel: in
+        time.sleep(0.05)
+    time.sleep(1.5)
+    near = win.shot()
+    dots = [p for p in components(near, orange) if p[0] < 200] if near else []
+    check(len(dots) >= 40,
+          f"zoomed in, the cloud splits into its hosts ({len(parts)} orange regions -> "
+          f"{len(dots)} dots)")
+    status, err = win.close()
+    check(status == 0, f"q closes the window (exit {status}: {err.strip()[-300:]})")
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -343,6 +435,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         scenario(os.path.abspath(sys.argv[1]), tmp)
         seek_scenario(os.path.abspath(sys.argv[1]), tmp)
+        clouds_scenario(os.path.abspath(sys.argv[1]), tmp)
     return finish()
 
 
