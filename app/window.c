@@ -95,7 +95,8 @@ int window_run(const struct options *o)
     struct input_actions act = {0};
     struct ui ui = {0};
     struct seek *seek = seek_create();
-    double show = 0, t_prev = progress_now();
+    double show = 0, t_prev = progress_now(), t_first = t_prev;
+    long frames = 0;
     int status = 0;
     seek_note(seek, p, 0); /* the start, for seeking back to it */
     for (;;) {
@@ -116,6 +117,7 @@ int window_run(const struct options *o)
         if (pipeline_over(p) && o->stop_at_end)
             break;
         present(p, &ui, dt, act.screenshot, &act);
+        frames++;
         if (act.quit || pipeline_interrupted())
             break;
         view->paused ^= act.pause_toggle;
@@ -129,6 +131,10 @@ int window_run(const struct options *o)
     } else if (status == 0) {
         status = pipeline_exit_status();
     }
+    double secs = progress_now() - t_first;
+    if (!o->quiet && frames > 1 && secs > 0) /* how smooth it was */
+        fprintf(stderr, "flowswarm: %ld frames shown in %.1f s, %.1f frames/s\n", frames,
+                secs, (double)frames / secs);
     seek_destroy(seek);
     pipeline_destroy(p);
     return status;

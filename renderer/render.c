@@ -366,7 +366,9 @@ static void gather_hosts(struct render *r, const struct swarm *s, int fh, size_t
 
 /* Subnet clouds drawn whole: a soft disc each, brighter with its share
  * of the largest cloud's hosts, and an edge to each of its strongest
- * ties. Returns the hosts they stand in for. */
+ * ties. Returns the hosts they stand in for wholly: while a cloud fades
+ * in, its hosts still show, and count as hosts drawn (a crowd of them is
+ * drawn merged on screen, not one by one). */
 static uint32_t gather_clouds(struct render *r, const struct swarm *s, int fh, size_t *ns,
                               size_t *nl)
 {
@@ -381,7 +383,7 @@ static uint32_t gather_clouds(struct render *r, const struct swarm *s, int fh, s
         const struct swarm_cloud *c = &clouds[i];
         if (!c->live || c->alpha <= 0 || render_cloud_split(c, r->cam_scale, fh))
             continue;
-        if (c->formed)
+        if (c->formed && c->alpha >= 1.0f)
             merged += c->hosts;
         float a = c->alpha * (0.2f + 0.3f * sqrtf((float)c->hosts / (float)most));
         const float *rgb = palette_class[c->cls];

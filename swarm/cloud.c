@@ -305,7 +305,11 @@ void clouds_update(struct clouds *c, struct swarm_host *hosts, uint32_t nused, u
     }
     if (!c->on || c->steps % RANK_STEPS == 0)
         rank_heat(c, hosts, nused);
-    if (c->o.group == SWARM_GROUP_AUTO && (!c->on || c->steps % REGROUP_STEPS == 0)) {
+    /* the prefix is chosen again now and then, and soon when the clouds
+     * have grown far past the budget (a crowd arriving at once) */
+    bool crowded = c->nused - c->nfree > 4 * CLOUD_BUDGET && c->steps % RANK_STEPS == 0;
+    if (c->o.group == SWARM_GROUP_AUTO &&
+        (!c->on || c->steps % REGROUP_STEPS == 0 || crowded)) {
         uint8_t v4, v6;
         choose_prefixes(c, hosts, nused, &v4, &v6);
         if (v4 != c->v4 || v6 != c->v6) {
