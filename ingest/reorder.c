@@ -22,8 +22,10 @@ struct reorder {
     struct slot *fifo;  /* those that came in order: a ring of cap */
     size_t n_heap, fifo_head, n_fifo;
     struct event *pool;
-    uint32_t *free_idx; /* stack of unused pool places */
-    size_t n, cap;
+    uint32_t *free_idx; /* unused pool places, a ring from free_head: taken in
+                           the order they were freed, so a steady stream walks
+                           the pool in order and the prefetcher keeps up */
+    size_t n, cap, free_head;
     int64_t window_ns;
     uint64_t seq;
     int64_t newest;   /* latest time pushed */
@@ -44,7 +46,7 @@ struct reorder *reorder_create(const struct reorder_opts *opts)
     r->pool = xcalloc(r->cap, sizeof(*r->pool));
     r->free_idx = xcalloc(r->cap, sizeof(*r->free_idx));
     for (size_t i = 0; i < r->cap; i++)
-        r->free_idx[i] = (uint32_t)(r->cap - 1 - i);
+        r->free_idx[i] = (uint32_t)i;
     r->newest = INT64_MIN;
     return r;
 }
@@ -69,7 +71,8 @@ void reorder_push(struct reorder *r, const struct event *ev)
 {
     assert(r->n < r->cap);
     r->n++;
-    uint32_t idx = r->free_idx[r->cap - r->n];
+    uint32_t idx = r->free_idx[r->free_head];
+    r->free_head = (r->free_head + 1) % r->cap;
     r->pool[idx] = *ev;
     struct slot s = {.key = ev->time_ns, .seq = r->seq++ & ((UINT64_C(1) << 40) - 1),
                      .idx = idx};
@@ -123,7 +126,7 @@ bool reorder_pop(struct reorder *r, struct event *out, bool flush)
     if (!due)
         return false;
     *out = r->pool[top->idx];
-    r->free_idx[r->cap - r->n] = (uint32_t)top->idx;
+    r->free_idx[(r->free_head + r->cap - r->n) % r->cap] = (uint32_t)top->idx;
     r->n--;
     if (from_fifo) {
         r->fifo_head = (r->fifo_head + 1) % r->cap;
