@@ -2,7 +2,9 @@
 """Writes a synthetic pcap for the names benchmark: PACKETS packets of
 which a share (default 20%) are DNS answers (a question, a CNAME and
 two A records; names from a pool of 5000, each with its own two
-addresses, asked for as in real DNS: a few very often, most rarely),
+addresses, asked for as in real DNS: a few very often, most rarely;
+as from a resolver's cache, a name's CNAME stays the same for the
+answer's 60 s TTL, which counts down),
 the rest TCP data between 2000 clients and the answered addresses; one in fifty TCP packets is an
 HTTP request with a Host header. Deterministic.
 usage: gen_dns_capture.py OUT.pcap [PACKETS] [DNS_SHARE] [PACKETS_PER_S]"""
@@ -15,17 +17,18 @@ def name(labels):
     return b"".join(bytes([len(x)]) + x for x in labels) + b"\0"
 
 
-def dns_answer(n, i):
+def dns_answer(n, i, t):
     host = f"h{n}".encode()
     q = name([host, b"example", b"org"])
-    edge = name([f"e{i % 977}".encode(), b"cdn", b"example", b"net"])
+    edge = name([f"e{(n * 31 + int(t) // 60) % 977}".encode(), b"cdn", b"example", b"net"])
+    ttl = 60 - int(t) % 60
     msg = struct.pack(">HHHHHH", i & 0xffff, 0x8180, 1, 3, 0, 0) + q + struct.pack(">HH", 1, 1)
-    msg += b"\xc0\x0c" + struct.pack(">HHIH", 5, 1, 60, len(edge)) + edge
+    msg += b"\xc0\x0c" + struct.pack(">HHIH", 5, 1, ttl, len(edge)) + edge
     edge_at = 12 + len(q) + 4 + 12
     for k in range(2):  # each name has its two addresses
         addr = bytes([198, 18 + k, n >> 8, n & 255])
         msg += struct.pack(">BB", 0xc0 | edge_at >> 8, edge_at & 255)
-        msg += struct.pack(">HHIH", 1, 1, 60, 4) + addr
+        msg += struct.pack(">HHIH", 1, 1, ttl, 4) + addr
     return msg
 
 
@@ -56,16 +59,16 @@ def main():
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for i in range(n):
             client = bytes([10, 1, (i % 2000) >> 8, i % 250 + 1])
+            t = 1700000000 + i / rate
             if rng.random() < share:
                 frame = packet(resolver, client, 17, 53, 30000 + i % 20000,
-                               dns_answer(pick[i], i))
+                               dns_answer(pick[i], i, t))
             else:
                 n = pick[i]
                 server = bytes([198, 18 + (i & 1), n >> 8, n & 255])
                 body = (b"GET / HTTP/1.1\r\nHost: h%d.example.org\r\n\r\n" % n
                         if i % 50 == 0 else bytes(rng.randrange(200)))
                 frame = packet(client, server, 6, 40000 + i % 20000, 80, body)
-            t = 1700000000 + i / rate
             sec = int(t)
             f.write(struct.pack("<IIII", sec, int((t - sec) * 1e6), len(frame), len(frame)))
             f.write(frame)

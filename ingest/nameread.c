@@ -28,6 +28,12 @@ static uint64_t addr_hash(const struct addr *a)
     return hash_mix64(hash_mix64(w[0] ^ a->family) ^ w[1]) | 1;
 }
 
+/* The seen slot of an address, by its hash. */
+static size_t seen_index(uint64_t addr_key)
+{
+    return (addr_key >> 32) % NAMEREAD_SEEN;
+}
+
 static uint64_t name_hash(const char *name, size_t len)
 {
     uint64_t h = len * 0x9e3779b97f4a7c15ULL;
@@ -42,16 +48,21 @@ static uint64_t name_hash(const char *name, size_t len)
     return hash_mix64(h ^ tail) | 1;
 }
 
-bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr *addr,
-                      const char *name, size_t len, enum event_name_origin origin)
+/* Whether the seen slot says name_key was sent for the address lately. */
+static bool seen_lately(const struct nameread_seen *seen, uint64_t addr_key, uint32_t name_key,
+                        int64_t time_ns)
 {
-    if (len == 0 || len > NAMEREAD_MAX_LEN)
-        return false;
-    uint64_t ak = addr_hash(addr), nk = name_hash(name, len);
-    struct nameread_seen *seen = &q->seen[(ak >> 32) % NAMEREAD_SEEN];
-    if (seen->addr_key == (uint32_t)ak && seen->name_key == (uint32_t)nk &&
-        time_ns >= seen->time_ns &&
-        time_ns - seen->time_ns < NAMEREAD_REPEAT_NS)
+    return seen->addr_key == (uint32_t)addr_key && seen->name_key == name_key &&
+           time_ns >= seen->time_ns && time_ns - seen->time_ns < NAMEREAD_REPEAT_NS;
+}
+
+/* nameread_push, with the address's and the name's hashes at hand. */
+static bool push_keyed(struct nameread_queue *q, int64_t time_ns, const struct addr *addr,
+                       uint64_t ak, const char *name, size_t len, uint64_t nk,
+                       enum event_name_origin origin)
+{
+    struct nameread_seen *seen = &q->seen[seen_index(ak)];
+    if (seen_lately(seen, ak, (uint32_t)nk, time_ns))
         return true; /* the address's last name, sent lately: the cache has it */
     unsigned parts = (unsigned)((len + EVENT_NAME_TEXT - 1) / EVENT_NAME_TEXT);
     if (q->n + parts > NAMEREAD_QUEUE)
@@ -77,6 +88,15 @@ bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr 
     seen->name_key = (uint32_t)nk;
     seen->time_ns = time_ns;
     return true;
+}
+
+bool nameread_push(struct nameread_queue *q, int64_t time_ns, const struct addr *addr,
+                      const char *name, size_t len, enum event_name_origin origin)
+{
+    if (len == 0 || len > NAMEREAD_MAX_LEN)
+        return false;
+    return push_keyed(q, time_ns, addr, addr_hash(addr), name, len, name_hash(name, len),
+                      origin);
 }
 
 bool nameread_pop(struct nameread_queue *q, struct event *out)
@@ -199,8 +219,11 @@ static bool dns_same(const uint8_t *m, size_t len, size_t a, size_t b)
         size_t la = next_label(m, len, &a, &ja, &bad), lb = next_label(m, len, &b, &jb, &bad);
         if (bad || la == SIZE_MAX || lb == SIZE_MAX)
             return !bad && la == lb;
-        if (la == lb)
-            continue; /* the same bytes: the rest is shared too, but walk on */
+        if (la == lb) { /* the same bytes from here on: only check they end well */
+            while (!bad && next_label(m, len, &a, &ja, &bad) != SIZE_MAX)
+                ;
+            return !bad;
+        }
         uint8_t n = m[la];
         if (n != m[lb])
             return false;
@@ -222,9 +245,34 @@ struct dns_rr {
     struct addr addr; /* A, AAAA */
 };
 
-/* The answers of one message into rr (their names still offsets); -1
- * when it breaks the format before its answers end, else the count kept. */
-static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr)
+/* h and n bytes at p, hashed eight at a time (a multiply and a shift
+ * each: this runs over every DNS answer). */
+static uint64_t hash_span(uint64_t h, const uint8_t *p, size_t n)
+{
+    const uint64_t k = 0x9e3779b97f4a7c15ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        h = (h ^ v) * k;
+        h ^= h >> 29;
+    }
+    uint64_t tail = 0;
+    if (n >= 8) /* the last eight bytes, some of them hashed already */
+        memcpy(&tail, p + n - 8, 8);
+    else
+        for (size_t j = 0; j < n; j++)
+            tail = tail << 8 | p[j];
+    h = (h ^ tail ^ (uint64_t)n << 56) * k;
+    return h ^ h >> 29;
+}
+
+/* The answers of one message into rr (their names still offsets), and
+ * in *key a hash of all the names could depend on: the message from its
+ * flags to its last answer, less the TTLs. -1 when it breaks the format
+ * before its answers end, else the count kept. */
+static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr,
+                       uint64_t *key)
 {
     struct cursor c = cur_make(m, len);
     cur_skip(&c, 4);
@@ -242,18 +290,23 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
             return -1;
     }
     *nrr = 0;
+    uint64_t h = 0;
+    size_t hashed = 2; /* the id is not hashed */
     for (unsigned i = 0; i < an; i++) {
         size_t owner = c.off, after = dns_skip(m, len, c.off);
         if (!after)
             return -1;
         c.off = after;
         uint16_t type = cur_u16be(&c), cls = cur_u16be(&c) & 0x7fff; /* mDNS: cache flush */
+        size_t ttl = c.off;
         cur_skip(&c, 4);
         uint16_t rdlen = cur_u16be(&c);
         size_t rd = c.off;
         cur_skip(&c, rdlen);
         if (c.err)
             return -1;
+        h = hash_span(h, m + hashed, ttl - hashed);
+        hashed = ttl + 4;
         if (cls != 1 || *nrr == DNS_RRS)
             continue;
         struct dns_rr *r = &rr[*nrr];
@@ -275,6 +328,7 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
             ++*nrr;
         }
     }
+    *key = hash_mix64(hash_span(h, m + hashed, c.off - hashed)) | 1; /* 0: an empty memo */
     return *nrr;
 }
 
@@ -296,21 +350,47 @@ static size_t chain_head(const uint8_t *m, size_t len, const struct dns_rr *rr, 
     return o;
 }
 
-int nameread_dns(const uint8_t *p, size_t len, nameread_found_fn found, void *ctx)
+/* One DNS message's answers, read. */
+struct dns_msg {
+    struct dns_rr rr[DNS_RRS];
+    int n;
+    int addrs; /* A and AAAA among them */
+    bool ptr;  /* a PTR among them */
+    bool bad;  /* the message broke the format before its answers ended */
+    uint64_t key; /* see dns_answers */
+};
+
+/* Reads a message's header and answers: 0 when it is no response, -1
+ * when it is too short for a header, else 1 (d->bad says whether it is whole). */
+static int dns_parse(const uint8_t *p, size_t len, struct dns_msg *d)
 {
     if (len < 12)
         return -1;
     uint16_t flags = (uint16_t)(p[2] << 8 | p[3]);
     if (!(flags & 0x8000) || (flags >> 11 & 15) != 0) /* a response to a query */
         return 0;
-    struct dns_rr rr[DNS_RRS];
-    int n = 0;
-    bool bad = dns_answers(p, len, rr, &n) < 0;
+    d->n = 0;
+    d->bad = dns_answers(p, len, d->rr, &d->n, &d->key) < 0;
+    d->addrs = 0;
+    d->ptr = false;
+    for (int i = 0; i < d->n; i++) {
+        d->addrs += d->rr[i].type == 1 || d->rr[i].type == 28;
+        d->ptr |= d->rr[i].type == 12;
+    }
+    return 1;
+}
+
+/* The names of a parsed message, each through found: the count; *bad is
+ * set where a name is damaged. */
+static int dns_names(const uint8_t *p, size_t len, const struct dns_msg *d,
+                     nameread_found_fn found, void *ctx, bool *bad)
+{
+    const struct dns_rr *rr = d->rr;
     int got = 0;
     char name[NAMEREAD_MAX_LEN + 1], target[NAMEREAD_MAX_LEN + 1];
     size_t named = SIZE_MAX; /* the owner whose head is in name */
     int named_len = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < d->n; i++) {
         if (rr[i].type == 5)
             continue;
         if (rr[i].type == 12) { /* PTR: the owner spells the address */
@@ -318,7 +398,7 @@ int nameread_dns(const uint8_t *p, size_t len, nameread_found_fn found, void *ct
             int on = dns_name(p, len, rr[i].owner, name);
             int tn = dns_name(p, len, rr[i].target, target);
             if (on == NAME_BAD || tn == NAME_BAD) {
-                bad = true;
+                *bad = true;
                 continue;
             }
             if (on > 0 && tn > 0 && addr_from_reverse(name, &a)) {
@@ -330,15 +410,26 @@ int nameread_dns(const uint8_t *p, size_t len, nameread_found_fn found, void *ct
         }
         if (rr[i].owner != named) {
             named = rr[i].owner;
-            named_len = dns_name(p, len, chain_head(p, len, rr, n, rr[i].owner), name);
+            named_len = dns_name(p, len, chain_head(p, len, rr, d->n, rr[i].owner), name);
             if (named_len == NAME_BAD)
-                bad = true;
+                *bad = true;
         }
         if (named_len > 0) {
             found(ctx, &rr[i].addr, name, (size_t)named_len);
             got++;
         }
     }
+    return got;
+}
+
+int nameread_dns(const uint8_t *p, size_t len, nameread_found_fn found, void *ctx)
+{
+    struct dns_msg d;
+    int r = dns_parse(p, len, &d);
+    if (r <= 0)
+        return r;
+    bool bad = d.bad;
+    int got = dns_names(p, len, &d, found, ctx, &bad);
     return bad ? -1 : got;
 }
 
@@ -452,16 +543,70 @@ struct found_ctx {
     enum event_name_origin origin;
     struct nameread_counts *c;
     int left;
+    uint64_t name_key; /* of the names found: the first one's hash, */
+    bool mixed;        /*   and whether another differed */
 };
 
 static void queue_found(void *ctx, const struct addr *a, const char *name, size_t len)
 {
     struct found_ctx *f = ctx;
-    if (f->left <= 0)
+    if (f->left <= 0 || len == 0 || len > NAMEREAD_MAX_LEN)
         return;
     f->left--;
-    if (nameread_push(f->q, f->ev->time_ns, a, name, len, f->origin))
+    uint64_t nk = name_hash(name, len);
+    f->mixed |= f->name_key && f->name_key != nk;
+    f->name_key = nk;
+    if (push_keyed(f->q, f->ev->time_ns, a, addr_hash(a), name, len, nk, f->origin))
         f->c->found++;
+}
+
+/* Whether every address of a message met before was given its one name
+ * lately: then the full reading would send nothing. */
+static bool dns_repeats(const struct nameread_queue *q, const struct dns_msg *d, int64_t t)
+{
+    const struct nameread_memo *m = &q->memo[d->key % NAMEREAD_MEMO];
+    if (m->key != d->key)
+        return false;
+    for (int i = 0; i < d->n; i++)
+        if ((d->rr[i].type == 1 || d->rr[i].type == 28)) {
+            uint64_t ak = addr_hash(&d->rr[i].addr);
+            if (!seen_lately(&q->seen[seen_index(ak)], ak, m->name_key, t))
+                return false;
+        }
+    return true;
+}
+
+/* The names in one DNS message. An answer met before whose addresses
+ * were all given its name lately is done with once its addresses' seen
+ * slots agree; the rest is read in full, and remembered when it is
+ * whole and names all its addresses alike. */
+static void dns_packet(struct nameread_queue *q, const struct event *ev, const uint8_t *p,
+                       size_t len, enum event_name_origin origin, struct nameread_counts *c)
+{
+    struct dns_msg d;
+    int r = dns_parse(p, len, &d);
+    if (r <= 0) {
+        c->malformed += r < 0;
+        return;
+    }
+    bool memo = !d.bad && !d.ptr && d.addrs > 0 && d.addrs <= NAMEREAD_PER_PACKET;
+    if (memo) { /* the slots about to be read, fetched together rather than in turn */
+        __builtin_prefetch(&q->memo[d.key % NAMEREAD_MEMO]);
+        for (int i = 0; i < d.n; i++)
+            if (d.rr[i].type == 1 || d.rr[i].type == 28)
+                __builtin_prefetch(&q->seen[seen_index(addr_hash(&d.rr[i].addr))]);
+    }
+    if (memo && dns_repeats(q, &d, ev->time_ns)) {
+        c->found += (uint64_t)d.addrs;
+        return;
+    }
+    struct found_ctx f = {q, ev, origin, c, NAMEREAD_PER_PACKET, 0, false};
+    bool bad = d.bad;
+    int got = dns_names(p, len, &d, queue_found, &f, &bad);
+    if (bad)
+        c->malformed++;
+    else if (memo && got == d.addrs && !f.mixed)
+        q->memo[d.key % NAMEREAD_MEMO] = (struct nameread_memo){d.key, (uint32_t)f.name_key};
 }
 
 void nameread_packet(struct nameread_queue *q, const struct event *ev, const uint8_t *p, size_t len,
@@ -470,21 +615,15 @@ void nameread_packet(struct nameread_queue *q, const struct event *ev, const uin
     if (!p || len == 0)
         return;
     if (ev->proto == 17 && (ev->sport == 53 || ev->sport == 5353)) {
-        struct found_ctx f = {q, ev, ev->sport == 53 ? NAME_DNS : NAME_MDNS, c,
-                              NAMEREAD_PER_PACKET};
-        if (nameread_dns(p, len, queue_found, &f) < 0)
-            c->malformed++;
+        dns_packet(q, ev, p, len, ev->sport == 53 ? NAME_DNS : NAME_MDNS, c);
         return;
     }
     if (ev->proto != 6)
         return;
     if (ev->sport == 53) { /* DNS over TCP: the first message of the segment */
         uint16_t mlen = len >= 2 ? (uint16_t)(p[0] << 8 | p[1]) : 0;
-        if (mlen >= 12 && (size_t)mlen + 2 <= len) {
-            struct found_ctx f = {q, ev, NAME_DNS, c, NAMEREAD_PER_PACKET};
-            if (nameread_dns(p + 2, mlen, queue_found, &f) < 0)
-                c->malformed++;
-        }
+        if (mlen >= 12 && (size_t)mlen + 2 <= len)
+            dns_packet(q, ev, p + 2, mlen, NAME_DNS, c);
         return;
     }
     char name[NAMEREAD_MAX_LEN + 1];

@@ -17,7 +17,8 @@ enum {
     NAMEREAD_MAX_LEN = 253,   /* the longest DNS name in text (RFC 1035) */
     NAMEREAD_QUEUE = 256,     /* records waiting to leave */
     NAMEREAD_PER_PACKET = 32, /* names taken from one packet at most */
-    NAMEREAD_SEEN = 16384     /* addresses whose last name sent is remembered */
+    NAMEREAD_SEEN = 16384,    /* addresses whose last name sent is remembered */
+    NAMEREAD_MEMO = 4096      /* DNS answers whose name is remembered */
 };
 
 /* A name answered again for an address whose last name it already was,
@@ -40,12 +41,22 @@ struct nameread_seen {
     int64_t time_ns;
 };
 
+/* A DNS answer read before: the hash of its content (all but its id and
+ * TTLs, which is all its names depend on) and of the one name it gave
+ * every address in it. An answer met again needs only its addresses'
+ * seen slots checked: most answers repeat one sent lately. */
+struct nameread_memo {
+    uint64_t key;
+    uint32_t name_key;
+};
+
 /* The records one source has yet to hand on. */
 struct nameread_queue {
     struct event rec[NAMEREAD_QUEUE];
     unsigned head, n;
     uint32_t next_id;
     struct nameread_seen seen[NAMEREAD_SEEN]; /* by the address's hash */
+    struct nameread_memo memo[NAMEREAD_MEMO]; /* by the answer's hash */
 };
 
 /* Starts an empty queue whose name ids begin at id_base (one range per
