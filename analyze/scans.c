@@ -117,9 +117,8 @@ static size_t find_slot(const struct slot *slots, size_t cap, const struct key *
     return i;
 }
 
-/* A table of cap slots holding what was touched at or after cutoff (and
- * every scanner). */
-static void rebuild(struct scans *s, size_t cap, int64_t cutoff)
+/* The table, moved into one of cap slots. */
+static void rebuild(struct scans *s, size_t cap)
 {
     struct slot *old = s->slots;
     size_t oldcap = s->cap;
@@ -130,14 +129,40 @@ static void rebuild(struct scans *s, size_t cap, int64_t cutoff)
         const struct slot *e = &old[i];
         if (!e->k.tag)
             continue;
-        if (e->k.tag != T_SCANNER && e->v.t < cutoff) {
-            s->st.forgotten++;
-            continue;
-        }
         s->slots[find_slot(s->slots, cap, &e->k)] = *e;
         s->count++;
     }
     free(old);
+}
+
+/* Forgets what was touched before cutoff (never a scanner) where it
+ * lies, without a second table: at the limit the table is the biggest
+ * thing the program holds. Then every key left is placed again, in
+ * order from an empty slot on, which only moves it back along its probe
+ * path, over the holes the forgotten left. */
+static void forget(struct scans *s, int64_t cutoff)
+{
+    size_t mask = s->cap - 1, start = s->cap;
+    for (size_t i = 0; i < s->cap; i++) {
+        struct slot *e = &s->slots[i];
+        if (e->k.tag && e->k.tag != T_SCANNER && e->v.t < cutoff) {
+            memset(e, 0, sizeof(*e));
+            s->count--;
+            s->st.forgotten++;
+        }
+        if (!e->k.tag && start == s->cap)
+            start = i;
+    }
+    if (start == s->cap)
+        return; /* no hole: nothing was forgotten (the table is never full) */
+    for (size_t n = 1; n < s->cap; n++) {
+        struct slot *e = &s->slots[(start + n) & mask];
+        if (!e->k.tag)
+            continue;
+        struct slot moved = *e;
+        memset(e, 0, sizeof(*e));
+        s->slots[find_slot(s->slots, s->cap, &moved.k)] = moved;
+    }
 }
 
 /* Room for one more key: a bigger table while the limit allows, then
@@ -146,12 +171,12 @@ static void rebuild(struct scans *s, size_t cap, int64_t cutoff)
 static void make_room(struct scans *s)
 {
     if (s->cap < s->max_cap) {
-        rebuild(s, s->cap * 2, INT64_MIN);
+        rebuild(s, s->cap * 2);
         return;
     }
     int64_t cutoffs[] = {s->now - s->window, s->now - s->wait, s->now, INT64_MAX};
     for (size_t i = 0; i < sizeof(cutoffs) / sizeof(cutoffs[0]); i++) {
-        rebuild(s, s->cap, cutoffs[i]);
+        forget(s, cutoffs[i]);
         if (s->count * 4 <= s->cap)
             return;
     }
