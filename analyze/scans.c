@@ -1,13 +1,17 @@
 /* Scanners and client ports. Everything it keeps lives in one open
- * addressing table of fixed 40-byte keys, each tagged with what it
- * counts; the probes waiting for an answer are also queued in time order,
- * so a probe's wait runs out without a sweep of the table. */
+ * addressing table of 40-byte keys, each tagged with what it counts, and
+ * held there as a 64-bit hash of the key: two keys that are in the table
+ * at once share one with a chance of about 2^-45 at the table's bound,
+ * and each slot is half a cache line instead of a whole one. The probes
+ * waiting for an answer are also queued in time order, whole keys, so a
+ * probe's wait runs out without a sweep of the table. */
 #include "analyze/scans.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "base/hash.h"
 #include "base/services.h"
 #include "base/xalloc.h"
 
@@ -40,13 +44,14 @@ struct val {
     uint32_t n;
     uint8_t state; /* a probe: PENDING...; a client port: 1 once it is one */
     uint8_t kind;  /* a probe: SCAN_SYN...; a host: the kinds so far */
+    uint8_t tag;   /* the key's */
 };
 
 struct slot {
-    struct key k;
+    uint64_t id; /* the key's hash, never 0; 0: an empty slot */
     struct val v;
 };
-_Static_assert(sizeof(struct slot) == 64, "a slot is one cache line");
+_Static_assert(sizeof(struct slot) == 32, "two slots a cache line");
 
 struct pending {
     struct key k;
@@ -67,16 +72,15 @@ struct scans {
     struct scans_stats st;
 };
 
+/* A key's hash, which stands for it in the table: every bit of the key
+ * reaches every bit of it. Never 0. */
 static uint64_t hash_key(const struct key *k)
 {
     uint64_t w[5], h = 0x9e3779b97f4a7c15u;
     memcpy(w, k, sizeof(w));
-    for (int i = 0; i < 5; i++) {
-        h ^= w[i];
-        h *= 0xff51afd7ed558ccdu;
-        h ^= h >> 32;
-    }
-    return h;
+    for (int i = 0; i < 5; i++)
+        h = hash_mix64(h ^ w[i]);
+    return h ? h : 1;
 }
 
 static struct key make_key(enum tag tag, const struct addr *a, const struct addr *b,
@@ -94,9 +98,9 @@ static struct key make_key(enum tag tag, const struct addr *a, const struct addr
     return k;
 }
 
-/* cap slots, zeroed, each on a cache line of its own (a probe of the
- * table touches one line, not two); a big table asks for huge pages, as
- * its lookups land all over it and would miss the TLB at every one. */
+/* cap slots, zeroed, two to a cache line (a probe of the table touches
+ * one line, not two); a big table asks for huge pages, as its lookups
+ * land all over it and would miss the TLB at every one. */
 static struct slot *new_slots(size_t cap)
 {
     size_t bytes = cap * sizeof(struct slot);
@@ -109,10 +113,10 @@ static struct slot *new_slots(size_t cap)
     return t;
 }
 
-static size_t find_slot(const struct slot *slots, size_t cap, const struct key *k)
+static size_t find_slot(const struct slot *slots, size_t cap, uint64_t id)
 {
-    size_t i = (size_t)hash_key(k) & (cap - 1);
-    while (slots[i].k.tag && memcmp(&slots[i].k, k, sizeof(*k)) != 0)
+    size_t i = (size_t)id & (cap - 1);
+    while (slots[i].id && slots[i].id != id)
         i = (i + 1) & (cap - 1);
     return i;
 }
@@ -127,9 +131,9 @@ static void rebuild(struct scans *s, size_t cap)
     s->count = 0;
     for (size_t i = 0; i < oldcap; i++) {
         const struct slot *e = &old[i];
-        if (!e->k.tag)
+        if (!e->id)
             continue;
-        s->slots[find_slot(s->slots, cap, &e->k)] = *e;
+        s->slots[find_slot(s->slots, cap, e->id)] = *e;
         s->count++;
     }
     free(old);
@@ -145,23 +149,23 @@ static void forget(struct scans *s, int64_t cutoff)
     size_t mask = s->cap - 1, start = s->cap;
     for (size_t i = 0; i < s->cap; i++) {
         struct slot *e = &s->slots[i];
-        if (e->k.tag && e->k.tag != T_SCANNER && e->v.t < cutoff) {
+        if (e->id && e->v.tag != T_SCANNER && e->v.t < cutoff) {
             memset(e, 0, sizeof(*e));
             s->count--;
             s->st.forgotten++;
         }
-        if (!e->k.tag && start == s->cap)
+        if (!e->id && start == s->cap)
             start = i;
     }
     if (start == s->cap)
         return; /* no hole: nothing was forgotten (the table is never full) */
     for (size_t n = 1; n < s->cap; n++) {
         struct slot *e = &s->slots[(start + n) & mask];
-        if (!e->k.tag)
+        if (!e->id)
             continue;
         struct slot moved = *e;
         memset(e, 0, sizeof(*e));
-        s->slots[find_slot(s->slots, s->cap, &moved.k)] = moved;
+        s->slots[find_slot(s->slots, s->cap, moved.id)] = moved;
     }
 }
 
@@ -184,23 +188,24 @@ static void make_room(struct scans *s)
 
 static struct val *find(const struct scans *s, const struct key *k)
 {
-    size_t i = find_slot(s->slots, s->cap, k);
-    return s->slots[i].k.tag ? &s->slots[i].v : NULL;
+    size_t i = find_slot(s->slots, s->cap, hash_key(k));
+    return s->slots[i].id ? &s->slots[i].v : NULL;
 }
 
 /* The value for k, made (zeroed) if new. Valid until the next get(). */
 static struct val *get(struct scans *s, const struct key *k, bool *made)
 {
-    size_t i = find_slot(s->slots, s->cap, k);
-    *made = !s->slots[i].k.tag;
+    uint64_t id = hash_key(k);
+    size_t i = find_slot(s->slots, s->cap, id);
+    *made = !s->slots[i].id;
     if (!*made)
         return &s->slots[i].v;
     if ((s->count + 1) * 2 > s->cap) {
         make_room(s);
-        i = find_slot(s->slots, s->cap, k);
+        i = find_slot(s->slots, s->cap, id);
     }
-    s->slots[i].k = *k;
-    memset(&s->slots[i].v, 0, sizeof(s->slots[i].v));
+    s->slots[i].id = id;
+    s->slots[i].v = (struct val){.tag = k->tag};
     s->count++;
     return &s->slots[i].v;
 }
