@@ -40,7 +40,7 @@ struct scans_opts {
     unsigned client_ports; /* destination ports from one source port; 0: 8 */
     double window_s;       /* counting window; 0: 300 */
     double wait_s;         /* how long a probe waits for its answer; 0: 3 */
-    size_t max_entries;    /* state kept at most; 0: 1 << 20 */
+    size_t max_entries;    /* state kept at most; 0: 1 << 19 (a table of 32 MiB) */
 };
 
 /* What a scanner did, as the report lists it. */
