@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/units.h"
 #include "base/xalloc.h"
@@ -134,9 +135,9 @@ static void panel_hosts(struct hud *h, size_t *at, const struct hud_sources *src
                   sizeof(bytes));
         const char *name = src->learn ? learn_name_of(src->learn, &top[i]->addr) : NULL;
         bool scanner = watch_is_scanner(src->watch, &top[i]->addr);
-        snprintf(who, sizeof(who), "%.60s%s", name ? name : addr_format(&top[i]->addr, a,
-                                                                        sizeof(a)),
-                 scanner ? " (scanner)" : "");
+        const char *mark = scanner ? " (scanner)" : ""; /* kept whole within a line's 40 */
+        snprintf(who, sizeof(who), "%.*s%s", 40 - (int)strlen(mark),
+                 name ? name : addr_format(&top[i]->addr, a, sizeof(a)), mark);
         panel_line(h, at, bytes, who);
     }
 }
