@@ -245,6 +245,20 @@ struct dns_rr {
     struct addr addr; /* A, AAAA */
 };
 
+/* One DNS message's answers, read. */
+struct dns_msg {
+    struct dns_rr rr[DNS_RRS];
+    int n;
+    int addrs;  /* A and AAAA among them */
+    bool ptr;   /* a PTR among them */
+    bool bad;   /* the message broke the format before its answers ended */
+    uint64_t key; /* a hash of all its names could depend on: the message
+                     from its flags to its last answer, less the TTLs */
+    size_t end;   /* where its answers end */
+    unsigned answers;    /* answers in it, kept or not */
+    size_t ttl[DNS_RRS]; /* where each answer's TTL is */
+};
+
 /* h and n bytes at p, hashed eight at a time (a multiply and a shift
  * each: this runs over every DNS answer). */
 static uint64_t hash_span(uint64_t h, const uint8_t *p, size_t n)
@@ -267,12 +281,9 @@ static uint64_t hash_span(uint64_t h, const uint8_t *p, size_t n)
     return h ^ h >> 29;
 }
 
-/* The answers of one message into rr (their names still offsets), and
- * in *key a hash of all the names could depend on: the message from its
- * flags to its last answer, less the TTLs. -1 when it breaks the format
- * before its answers end, else the count kept. */
-static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr,
-                       uint64_t *key)
+/* The answers of one message into d (their names still offsets): -1
+ * when it breaks the format before its answers end, else the count kept. */
+static int dns_answers(const uint8_t *m, size_t len, struct dns_msg *d)
 {
     struct cursor c = cur_make(m, len);
     cur_skip(&c, 4);
@@ -289,7 +300,7 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
         if (c.err)
             return -1;
     }
-    *nrr = 0;
+    d->answers = an;
     uint64_t h = 0;
     size_t hashed = 2; /* the id is not hashed */
     for (unsigned i = 0; i < an; i++) {
@@ -307,9 +318,11 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
             return -1;
         h = hash_span(h, m + hashed, ttl - hashed);
         hashed = ttl + 4;
-        if (cls != 1 || *nrr == DNS_RRS)
+        if (i < DNS_RRS)
+            d->ttl[i] = ttl;
+        if (cls != 1 || d->n == DNS_RRS)
             continue;
-        struct dns_rr *r = &rr[*nrr];
+        struct dns_rr *r = &d->rr[d->n];
         r->type = type;
         r->owner = owner;
         if (type == 1 || type == 28) { /* A, AAAA */
@@ -319,17 +332,18 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_rr *rr, int *nrr
             memset(&r->addr, 0, sizeof(r->addr));
             r->addr.family = type == 1 ? 4 : 6;
             memcpy(r->addr.b, m + rd, want);
-            ++*nrr;
+            d->n++;
         } else if (type == 5 || type == 12) { /* CNAME, PTR */
             size_t end = dns_skip(m, rd + rdlen, rd);
             if (!end)
                 return -1;
             r->target = rd;
-            ++*nrr;
+            d->n++;
         }
     }
-    *key = hash_mix64(hash_span(h, m + hashed, c.off - hashed)) | 1; /* 0: an empty memo */
-    return *nrr;
+    d->key = hash_mix64(hash_span(h, m + hashed, c.off - hashed)) | 1; /* 0: an empty memo */
+    d->end = c.off;
+    return d->n;
 }
 
 /* The name a client asked for that led to the owner at o: back up the
@@ -350,15 +364,6 @@ static size_t chain_head(const uint8_t *m, size_t len, const struct dns_rr *rr, 
     return o;
 }
 
-/* One DNS message's answers, read. */
-struct dns_msg {
-    struct dns_rr rr[DNS_RRS];
-    int n;
-    int addrs; /* A and AAAA among them */
-    bool ptr;  /* a PTR among them */
-    bool bad;  /* the message broke the format before its answers ended */
-    uint64_t key; /* see dns_answers */
-};
 
 /* Reads a message's header and answers: 0 when it is no response, -1
  * when it is too short for a header, else 1 (d->bad says whether it is whole). */
@@ -370,7 +375,8 @@ static int dns_parse(const uint8_t *p, size_t len, struct dns_msg *d)
     if (!(flags & 0x8000) || (flags >> 11 & 15) != 0) /* a response to a query */
         return 0;
     d->n = 0;
-    d->bad = dns_answers(p, len, d->rr, &d->n, &d->key) < 0;
+    d->answers = 0;
+    d->bad = dns_answers(p, len, d) < 0;
     d->addrs = 0;
     d->ptr = false;
     for (int i = 0; i < d->n; i++) {
@@ -560,6 +566,45 @@ static void queue_found(void *ctx, const struct addr *a, const char *name, size_
         f->c->found++;
 }
 
+/* Whether the bytes [at, at + n) hold none that the key leaves out: the
+ * id, an answer's TTL, what follows the answers. */
+static bool keyed_bytes(const struct dns_msg *d, size_t at, size_t n)
+{
+    if (at < 2 || at + n > d->end)
+        return false;
+    for (unsigned i = 0; i < d->answers; i++)
+        if (at < d->ttl[i] + 4 && d->ttl[i] < at + n)
+            return false;
+    return true;
+}
+
+/* Whether the names of a message's answers are read from bytes its key
+ * holds only. A pointer may lead anywhere before it, the id or a TTL
+ * included; no real server's does, but a message whose names would
+ * change with its TTLs must not be taken for the one before it. */
+static bool dns_keyed(const uint8_t *m, size_t len, const struct dns_msg *d)
+{
+    if (d->answers > DNS_RRS)
+        return false;
+    for (int i = 0; i < d->n; i++)
+        for (int k = 0; k < 2; k++) {
+            size_t pos = k ? d->rr[i].target : d->rr[i].owner;
+            if (k && d->rr[i].type != 5)
+                continue;
+            for (int jumps = 0; pos < len && m[pos] != 0;) {
+                size_t step = (m[pos] & 0xc0) == 0xc0 ? 2 : 1u + m[pos];
+                if (!keyed_bytes(d, pos, step) || pos + step > len || ++jumps > 255)
+                    return false;
+                pos = step == 2 && (m[pos] & 0xc0) == 0xc0
+                          ? (size_t)(m[pos] & 0x3f) << 8 | m[pos + 1]
+                          : pos + step;
+            }
+            if (!keyed_bytes(d, pos, 1))
+                return false;
+        }
+    return true;
+}
+
 /* Whether every address of a message met before was given its one name
  * lately: then the full reading would send nothing. */
 static bool dns_repeats(const struct nameread_queue *q, const struct dns_msg *d, int64_t t)
@@ -605,7 +650,7 @@ static void dns_packet(struct nameread_queue *q, const struct event *ev, const u
     int got = dns_names(p, len, &d, queue_found, &f, &bad);
     if (bad)
         c->malformed++;
-    else if (memo && got == d.addrs && !f.mixed)
+    else if (memo && got == d.addrs && !f.mixed && dns_keyed(p, len, &d))
         q->memo[d.key % NAMEREAD_MEMO] = (struct nameread_memo){d.key, (uint32_t)f.name_key};
 }
 

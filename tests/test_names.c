@@ -166,6 +166,36 @@ static void test_dns_repeat(void)
     memcpy(m.b + 12 + 17 + 4 + 12, "\4EDGE", 5);
     dns.time_ns = 6 * s + NAMEREAD_REPEAT_NS;
     CHECK(records_of(&q, &dns, m.b, m.n, &c) == 0 && c.malformed == 0);
+
+    /* a CNAME whose target a pointer reads from its own TTL: with the TTL
+     * 'abc' the chain names 192.0.2.1 q.test, with 'abd' it breaks and
+     * the address is named abc; the second is no repeat of the first */
+    struct msg t;
+    header(&t, 0x8180, 1, 2);
+    size_t qn = put_name(&t, "q.test");
+    put16(&t, 1);
+    put16(&t, 1);
+    put8(&t, 0xc0 | (unsigned)(qn >> 8));
+    put8(&t, qn & 255);
+    put16(&t, 5);
+    put16(&t, 1);
+    size_t ttl_at = t.n;
+    put8(&t, 3), put8(&t, 'a'), put8(&t, 'b'), put8(&t, 'c');
+    put16(&t, 2);
+    put8(&t, 0xc0 | (unsigned)(ttl_at >> 8));
+    put8(&t, ttl_at & 255);
+    put_name(&t, "abc");
+    rr_head(&t, 1, 4);
+    put8(&t, 192), put8(&t, 0), put8(&t, 2), put8(&t, 1);
+    struct got g = {0};
+    CHECK(nameread_dns(t.b, t.n, collect, &g) == 1 && strcmp(g.name[0], "q.test") == 0);
+    dns.time_ns = 7 * s + NAMEREAD_REPEAT_NS;
+    CHECK(records_of(&q, &dns, t.b, t.n, &c) == 1);
+    t.b[ttl_at + 3] = 'd';
+    g.n = 0;
+    CHECK(nameread_dns(t.b, t.n, collect, &g) == 1 && strcmp(g.name[0], "abc") == 0);
+    dns.time_ns = 8 * s + NAMEREAD_REPEAT_NS;
+    CHECK(records_of(&q, &dns, t.b, t.n, &c) == 1);
 }
 
 static void test_dns_chain(void)
