@@ -171,7 +171,7 @@ struct encoder *encoder_create(const struct encoder_opts *o, char *err, size_t e
         av_dict_set(&opts, "crf", crf, 0);
         /* Each frame thread and lookahead frame holds whole frames: x264's
          * own choice (one and a half threads a core, ten frames ahead for
-         * veryfast, a thread of its own for the lookahead) costs 40 MB
+         * veryfast, a thread of its own for the lookahead) costs 35 MB
          * more at 720p on two cores, and is no faster here, where the
          * renderer has the other core. A preset asked for keeps its
          * lookahead. */
