@@ -243,7 +243,13 @@ struct dns_rr {
     size_t owner; /* offsets of the names in the message */
     size_t target; /* CNAME, PTR: the name in its data */
     struct addr addr; /* A, AAAA */
+    uint64_t addr_key; /* its hash */
 };
+
+static bool is_addr(const struct dns_rr *r)
+{
+    return r->type == 1 || r->type == 28;
+}
 
 /* One DNS message's answers, read. */
 struct dns_msg {
@@ -332,6 +338,7 @@ static int dns_answers(const uint8_t *m, size_t len, struct dns_msg *d)
             memset(&r->addr, 0, sizeof(r->addr));
             r->addr.family = type == 1 ? 4 : 6;
             memcpy(r->addr.b, m + rd, want);
+            r->addr_key = addr_hash(&r->addr);
             d->n++;
         } else if (type == 5 || type == 12) { /* CNAME, PTR */
             size_t end = dns_skip(m, rd + rdlen, rd);
@@ -380,7 +387,7 @@ static int dns_parse(const uint8_t *p, size_t len, struct dns_msg *d)
     d->addrs = 0;
     d->ptr = false;
     for (int i = 0; i < d->n; i++) {
-        d->addrs += d->rr[i].type == 1 || d->rr[i].type == 28;
+        d->addrs += is_addr(&d->rr[i]);
         d->ptr |= d->rr[i].type == 12;
     }
     return 1;
@@ -613,8 +620,8 @@ static bool dns_repeats(const struct nameread_queue *q, const struct dns_msg *d,
     if (m->key != d->key)
         return false;
     for (int i = 0; i < d->n; i++)
-        if ((d->rr[i].type == 1 || d->rr[i].type == 28)) {
-            uint64_t ak = addr_hash(&d->rr[i].addr);
+        if (is_addr(&d->rr[i])) {
+            uint64_t ak = d->rr[i].addr_key;
             if (!seen_lately(&q->seen[seen_index(ak)], ak, m->name_key, t))
                 return false;
         }
@@ -638,8 +645,8 @@ static void dns_packet(struct nameread_queue *q, const struct event *ev, const u
     if (memo) { /* the slots about to be read, fetched together rather than in turn */
         __builtin_prefetch(&q->memo[d.key % NAMEREAD_MEMO]);
         for (int i = 0; i < d.n; i++)
-            if (d.rr[i].type == 1 || d.rr[i].type == 28)
-                __builtin_prefetch(&q->seen[seen_index(addr_hash(&d.rr[i].addr))]);
+            if (is_addr(&d.rr[i]))
+                __builtin_prefetch(&q->seen[seen_index(d.rr[i].addr_key)]);
     }
     if (memo && dns_repeats(q, &d, ev->time_ns)) {
         c->found += (uint64_t)d.addrs;
